@@ -1,0 +1,56 @@
+// Control groups. cgroupfs is made of files, but it gets its own concern so
+// the simulated kernel can model hierarchies, controllers, membership and
+// freezing (and so a fault plan can target cgroup calls). Paths are absolute
+// cgroupfs paths ("/sys/fs/cgroup/memory/runbox/web"); runtime/ builds them
+// from the hierarchies that CgroupMounts reports, for v1, v2 and hybrid.
+#ifndef RUNBOX_HOSTAPI_CGROUPS_H_
+#define RUNBOX_HOSTAPI_CGROUPS_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "hostapi/types.h"
+
+namespace runbox {
+
+enum class CgroupVersion { kV1, kV2 };
+
+// A mounted cgroup hierarchy, from /proc/self/mountinfo.
+struct CgroupMount {
+  CgroupVersion version = CgroupVersion::kV2;
+  std::string path;  // Mount point, e.g. "/sys/fs/cgroup/memory".
+  // v1: the controllers bound to it ("cpu", "cpuacct", "name=systemd"); v2:
+  // the controllers its root offers (cgroup.controllers).
+  std::vector<std::string> controllers;
+};
+
+class Cgroups {
+ public:
+  virtual ~Cgroups() = default;
+
+  virtual absl::StatusOr<std::vector<CgroupMount>> CgroupMounts() = 0;
+  // mkdir(2) of a cgroup directory (EEXIST if present; parents must exist).
+  virtual absl::Status CgroupCreate(absl::string_view path) = 0;
+  // rmdir(2) of a cgroup: EBUSY while it has processes or children.
+  virtual absl::Status CgroupRemove(absl::string_view path) = 0;
+  // Reads or writes one control file (`file` is a name like "memory.max").
+  virtual absl::StatusOr<std::string> CgroupRead(absl::string_view path,
+                                                 absl::string_view file) = 0;
+  virtual absl::Status CgroupWrite(absl::string_view path, absl::string_view file,
+                                   absl::string_view value) = 0;
+  // Moves a process into the cgroup (writes cgroup.procs).
+  virtual absl::Status CgroupAddProcess(absl::string_view path, Pid pid) = 0;
+  // Pids in the cgroup itself (cgroup.procs), not its children.
+  virtual absl::StatusOr<std::vector<Pid>> CgroupProcesses(
+      absl::string_view path) = 0;
+  // Child cgroup names of `path`.
+  virtual absl::StatusOr<std::vector<std::string>> CgroupChildren(
+      absl::string_view path) = 0;
+};
+
+}  // namespace runbox
+
+#endif  // RUNBOX_HOSTAPI_CGROUPS_H_

@@ -1,0 +1,146 @@
+// Processes and signals: spawn (clone + exec with namespaces and an fd map),
+// exec, wait, kill, pidfds, process identity, the subreaper bit, signal masks
+// and signalfd. One method per kernel call, except Spawn, which must be one
+// call: between clone and exec nothing may allocate or be interleaved.
+#ifndef RUNBOX_HOSTAPI_PROCESSES_H_
+#define RUNBOX_HOSTAPI_PROCESSES_H_
+
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "hostapi/bitmask.h"
+#include "hostapi/fd.h"
+#include "hostapi/types.h"
+
+namespace runbox {
+
+// Child fd `target` becomes a copy of `source` (dup2 semantics, no
+// close-on-exec). Every other fd is closed in the child.
+struct FdMapping {
+  const Fd* source = nullptr;
+  int target = 0;
+};
+
+struct SpawnRequest {
+  // The program: `exec_fd` when set (execveat(fd, "", AT_EMPTY_PATH), as for
+  // the sealed runbox binary), otherwise `path` (absolute or relative to the
+  // caller's cwd; no $PATH search).
+  std::string path;
+  const Fd* exec_fd = nullptr;
+  std::vector<std::string> argv;
+  std::vector<std::string> env;
+  std::vector<FdMapping> fds;
+  // New namespaces for the child (clone flags).
+  Namespaces new_namespaces = Namespaces::kNone;
+  // Signal the child gets when the caller dies (PR_SET_PDEATHSIG).
+  Signal parent_death_signal = Signal::kNone;
+  // setsid(2) in the child.
+  bool new_session = false;
+  // Return a pidfd for the child (CLONE_PIDFD).
+  bool want_pidfd = false;
+};
+
+struct SpawnResult {
+  Pid pid;
+  Fd pidfd;  // Valid only when SpawnRequest::want_pidfd.
+};
+
+struct ExecRequest {
+  std::string path;
+  const Fd* exec_fd = nullptr;
+  std::vector<std::string> argv;
+  std::vector<std::string> env;
+};
+
+enum class WaitFlags : uint32_t {
+  kNone = 0,
+  kNoHang = 1 << 0,  // WNOHANG
+};
+RUNBOX_BITMASK_OPS(WaitFlags)
+
+struct WaitResult {
+  Pid pid;
+  ExitStatus status;
+};
+
+enum class SignalDisposition { kDefault, kIgnore };
+
+struct SignalInfo {
+  Signal signal = Signal::kNone;
+  Pid sender;        // ssi_pid; 0 when the kernel sent it.
+  Uid sender_uid = 0;
+  // For SIGCHLD: the child whose state changed (may coalesce several).
+  Pid child;
+};
+
+class Processes {
+ public:
+  virtual ~Processes() = default;
+
+  // clone(2) + execve(2). The child starts with default signal dispositions,
+  // an empty signal mask and only the fds of `request.fds`. An exec failure
+  // in the child is reported here with its errno (ENOENT, EACCES, ENOEXEC),
+  // and no child is left behind.
+  virtual absl::StatusOr<SpawnResult> Spawn(const SpawnRequest& request) = 0;
+
+  // execve(2)/execveat(2). Restores default signal dispositions and an empty
+  // mask first. Returns only on failure.
+  virtual absl::Status Exec(const ExecRequest& request) = 0;
+
+  // _exit(2).
+  [[noreturn]] virtual void Exit(int code) = 0;
+
+  // wait4(2) on `pid`, or on any child when pid is 0. With kNoHang, nullopt
+  // when no child has changed state yet. ECHILD when there is no such child.
+  virtual absl::StatusOr<std::optional<WaitResult>> Wait(Pid pid,
+                                                         WaitFlags flags) = 0;
+
+  // kill(2) of one process (pid > 0). ESRCH when it does not exist (a zombie
+  // still exists). Signal kNone checks existence only.
+  virtual absl::Status Kill(Pid pid, Signal sig) = 0;
+  // pidfd_open(2) and pidfd_send_signal(2): signals that cannot hit a reused
+  // pid. The pidfd polls readable (kIn) once the process has exited.
+  virtual absl::StatusOr<Fd> PidfdOpen(Pid pid) = 0;
+  virtual absl::Status PidfdSendSignal(const Fd& pidfd, Signal sig) = 0;
+
+  virtual Pid GetPid() = 0;
+  virtual Pid GetParentPid() = 0;
+  // Pid plus start time from /proc/<pid>/stat; ESRCH when gone. Works for
+  // any visible process, zombies included.
+  virtual absl::StatusOr<ProcessIdentity> GetProcessIdentity(Pid pid) = 0;
+  // prctl(PR_SET_CHILD_SUBREAPER): orphans below the caller reparent to it.
+  virtual absl::Status SetChildSubreaper() = 0;
+  // The caller's environment ("KEY=value"), as given at exec.
+  virtual std::vector<std::string> Environment() = 0;
+
+  // unshare(2) and setns(2) (`fd` from /proc/<pid>/ns/<type>).
+  virtual absl::Status Unshare(Namespaces namespaces) = 0;
+  virtual absl::Status Setns(const Fd& fd, Namespaces type) = 0;
+
+  // sigprocmask(SIG_BLOCK / SIG_UNBLOCK / SIG_SETMASK); returns the old mask.
+  virtual absl::StatusOr<SignalSet> BlockSignals(const SignalSet& set) = 0;
+  virtual absl::StatusOr<SignalSet> UnblockSignals(const SignalSet& set) = 0;
+  virtual absl::StatusOr<SignalSet> SetSignalMask(const SignalSet& set) = 0;
+  // signal(2) with SIG_DFL or SIG_IGN (runbox installs no handlers: it
+  // blocks signals and reads them from a signalfd). SIGKILL and SIGSTOP
+  // fail EINVAL.
+  virtual absl::Status SetSignalDisposition(Signal sig,
+                                            SignalDisposition disp) = 0;
+  // signalfd(2) for `set` (which the caller should block). Polls readable
+  // while one of them is pending.
+  virtual absl::StatusOr<Fd> SignalFd(const SignalSet& set) = 0;
+  // One read(2) of a signalfd: blocks until a signal of its set is pending.
+  virtual absl::StatusOr<SignalInfo> ReadSignal(const Fd& signal_fd) = 0;
+  // sigtimedwait(2): nullopt on timeout; nullopt timeout waits forever.
+  virtual absl::StatusOr<std::optional<SignalInfo>> WaitSignal(
+      const SignalSet& set, std::optional<absl::Duration> timeout) = 0;
+};
+
+}  // namespace runbox
+
+#endif  // RUNBOX_HOSTAPI_PROCESSES_H_
