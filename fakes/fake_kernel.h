@@ -6,6 +6,20 @@
 // runs one at a time and may switch only inside a host call, so the same seed
 // replays the same interleaving bit for bit. Time is virtual: when no process
 // can run, the clock jumps to the next timer. See docs/architecture.md.
+//
+// A process that dies (exit, fatal signal, kill at call k) makes no further
+// host calls: its fiber unwinds by a private exception type, caught at the
+// fiber's entry, while every host call it makes meanwhile fails (EINTR) with
+// no effect. Exec unwinds the old program the same way. So runtime code must
+// never `catch (...)` (catching std::exception is fine). A process killed
+// while inside a host call made from a destructor cannot unwind (destructors
+// are noexcept): its fiber is abandoned, with a note on stderr, and the
+// destructors of its outer frames never run (their memory stays allocated).
+//
+// Not modelled (calls fail kUnimplemented or the gap is documented where it
+// lives): job control (stop signals act as ignored), process groups, setns,
+// SIGWINCH on window-size changes, cgroup-namespace path rebasing, seccomp
+// enforcement (filters are recorded), raw read(2) of a signalfd.
 #ifndef RUNBOX_FAKES_FAKE_KERNEL_H_
 #define RUNBOX_FAKES_FAKE_KERNEL_H_
 
@@ -20,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "fakes/cgroups/cgroup_layout.h"
 #include "fakes/fs/file_system.h"
 #include "hostapi/host.h"
 
@@ -30,12 +45,8 @@ namespace runbox::fake {
 using Program =
     std::function<int(Host& host, const std::vector<std::string>& argv)>;
 
-// Which cgroup hierarchies CgroupMounts reports.
-enum class CgroupLayout {
-  kUnified,  // cgroup v2 at /sys/fs/cgroup with all controllers.
-  kHybrid,   // v1 controllers under /sys/fs/cgroup/<ctl>, v2 at .../unified.
-  kLegacy,   // v1 only.
-};
+// CgroupLayout (which cgroup hierarchies CgroupMounts reports) lives in
+// fakes/cgroups/cgroup_layout.h, so the cgroup model need not include this.
 
 struct KernelOptions {
   uint64_t seed = 1;
@@ -47,6 +58,9 @@ struct KernelOptions {
   // Upper bound on scheduling steps of one Run call; exceeding it returns
   // RunOutcome::kStepLimit (a livelock guard for tests).
   uint64_t max_steps = 50'000'000;
+  // Stack of each simulated process (its fiber); raise it for programs
+  // with deep recursion or big stack buffers.
+  size_t stack_size = 512 * 1024;
 };
 
 struct StartRequest {
@@ -54,6 +68,9 @@ struct StartRequest {
   std::vector<std::string> argv;
   std::vector<std::string> env;
   std::string cwd = "/";
+  // Fd 0 is a pipe holding these bytes whose write end is closed; fds 1 and
+  // 2 are capture buffers (StdoutOf, StderrOf).
+  std::string stdin_data;
 };
 
 enum class RunOutcome {
@@ -94,7 +111,8 @@ class FakeKernel {
 
   // Starts a process from outside the simulation, as a child of the
   // kernel's own init (pid 1), which reaps it and every orphan that
-  // reparents to it. Nothing runs until Run.
+  // reparents to it. It leads a new session and has the stdio described in
+  // StartRequest. Nothing runs until Run.
   absl::StatusOr<Pid> Start(const StartRequest& request);
   // Registers `body` as a program of a fresh name, installs it under
   // /fake/bin and starts it.
@@ -105,13 +123,19 @@ class FakeKernel {
   // progress (kIdle). Reentrant calls from inside a process are a bug.
   RunOutcome Run();
   RunOutcome RunUntil(const std::function<bool()>& done);
-  // The exit status of a process that init reaped, by its root-namespace
-  // pid (the last process with that pid, as pids are reused).
+  // The exit status of a process that has died, whoever reaps it (init
+  // reaps orphans at once), by its root-namespace pid (the last process
+  // with that pid, as pids are reused).
   std::optional<ExitStatus> ExitStatusOf(Pid pid) const;
+  // What a process started with Start wrote to its fd 1 / fd 2 (and so did
+  // every process that inherited them), by root-namespace pid.
+  std::string StdoutOf(Pid pid) const;
+  std::string StderrOf(Pid pid) const;
 
   // Crash of the whole machine: every process dies without another call,
   // every fd closes, mounts/namespaces/cgroups vanish, the file system
-  // returns to its durable state.
+  // returns to its durable state. The machine then boots again: root mount
+  // table with /sys and the cgroup hierarchies, empty cgroup tree.
   void PowerLoss();
 
   void SetHostWrapper(HostWrapper wrapper);
@@ -124,7 +148,11 @@ class FakeKernel {
   uint64_t HostCallCount() const;
 
   // Introspection for tests and leak checks.
-  std::vector<ProcessInfo> Processes() const;  // Live and zombie.
+  // Live and zombie processes in root-pid order, without the kernel's init.
+  std::vector<ProcessInfo> Processes() const;
+  // The mount table of the process's mount namespace. At boot: "/", sysfs
+  // on /sys and the cgroup hierarchies of KernelOptions::cgroup_layout
+  // (whose directories exist in the file system).
   std::vector<MountInfo> MountsOf(Pid pid) const;
   std::vector<std::string> CgroupPaths() const;  // Every cgroup that exists.
 

@@ -1,0 +1,203 @@
+// FakeHost: one simulated process's view of the FakeKernel, implementing
+// Host. Every call is a scheduling point of the seeded scheduler; blocking
+// calls park the process in virtual time. Implemented by concern in
+// fake_host*.cc. Runtime code gets a `Host&` and never sees this type.
+#ifndef RUNBOX_FAKES_FAKE_HOST_H_
+#define RUNBOX_FAKES_FAKE_HOST_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fakes/fake_kernel.h"
+#include "hostapi/host.h"
+
+namespace runbox::fake {
+
+struct Process;
+struct ProcessHandle;
+class OpenFile;
+
+class FakeHost final : public Host, public FdOwner {
+ public:
+  // A view of the process behind `handle` for one program image
+  // (`generation`): after exec, or once the process is dead, calls through
+  // this view have no effect.
+  FakeHost(FakeKernel::Impl& kernel, std::shared_ptr<ProcessHandle> handle,
+           uint64_t generation);
+  ~FakeHost() override;
+
+  // FdOwner. Not a scheduling point (it runs in destructors).
+  void CloseFd(int fd) noexcept override;
+
+  // Files.
+  absl::StatusOr<Fd> OpenAt(const Fd& dir, absl::string_view path,
+                            const OpenHow& how) override;
+  absl::Status Close(Fd fd) override;
+  absl::StatusOr<size_t> Read(const Fd& fd, absl::Span<char> buf) override;
+  absl::StatusOr<size_t> Write(const Fd& fd,
+                               absl::Span<const char> bytes) override;
+  absl::StatusOr<size_t> PRead(const Fd& fd, absl::Span<char> buf,
+                               int64_t offset) override;
+  absl::StatusOr<size_t> PWrite(const Fd& fd, absl::Span<const char> bytes,
+                                int64_t offset) override;
+  absl::Status Fsync(const Fd& fd) override;
+  absl::Status Fdatasync(const Fd& fd) override;
+  absl::Status Ftruncate(const Fd& fd, int64_t length) override;
+  absl::Status RenameAt(const Fd& from_dir, absl::string_view from,
+                        const Fd& to_dir, absl::string_view to,
+                        RenameFlags flags) override;
+  absl::Status UnlinkAt(const Fd& dir, absl::string_view path,
+                        UnlinkFlags flags) override;
+  absl::Status MkdirAt(const Fd& dir, absl::string_view path,
+                       uint32_t mode) override;
+  absl::Status MknodAt(const Fd& dir, absl::string_view path, FileType type,
+                       uint32_t mode, DeviceNumber dev) override;
+  absl::Status SymlinkAt(absl::string_view target, const Fd& dir,
+                         absl::string_view link_path) override;
+  absl::StatusOr<std::string> ReadlinkAt(const Fd& dir,
+                                         absl::string_view path) override;
+  absl::Status LinkAt(const Fd& old_dir, absl::string_view old_path,
+                      const Fd& new_dir, absl::string_view new_path) override;
+  absl::StatusOr<FileStat> StatAt(const Fd& dir, absl::string_view path,
+                                  FollowSymlinks follow) override;
+  absl::StatusOr<FileStat> FStat(const Fd& fd) override;
+  absl::StatusOr<std::vector<DirEntry>> ReadDir(const Fd& dir) override;
+  absl::Status Fchmod(const Fd& fd, uint32_t mode) override;
+  absl::Status Fchown(const Fd& fd, Uid uid, Gid gid) override;
+  absl::StatusOr<Fd> Dup(const Fd& fd) override;
+  absl::StatusOr<PipeFds> Pipe(bool nonblocking) override;
+  absl::StatusOr<Fd> MemfdCreate(absl::string_view name,
+                                 MemfdFlags flags) override;
+  absl::Status AddSeals(const Fd& fd, Seals seals) override;
+  absl::StatusOr<int> Poll(absl::Span<PollFd> fds,
+                           std::optional<absl::Duration> timeout) override;
+  absl::Status Fchdir(const Fd& dir) override;
+  uint32_t Umask(uint32_t mask) override;
+
+  // Locks.
+  absl::Status Flock(const Fd& fd, LockOp op, LockWait wait) override;
+
+  // Processes.
+  absl::StatusOr<SpawnResult> Spawn(const SpawnRequest& request) override;
+  absl::Status Exec(const ExecRequest& request) override;
+  [[noreturn]] void Exit(int code) override;
+  absl::StatusOr<std::optional<WaitResult>> Wait(Pid pid,
+                                                 WaitFlags flags) override;
+  absl::Status Kill(Pid pid, Signal sig) override;
+  absl::StatusOr<Fd> PidfdOpen(Pid pid) override;
+  absl::Status PidfdSendSignal(const Fd& pidfd, Signal sig) override;
+  Pid GetPid() override;
+  Pid GetParentPid() override;
+  absl::StatusOr<ProcessIdentity> GetProcessIdentity(Pid pid) override;
+  absl::Status SetChildSubreaper() override;
+  std::vector<std::string> Environment() override;
+  absl::Status Unshare(Namespaces namespaces) override;
+  absl::Status Setns(const Fd& fd, Namespaces type) override;
+  absl::StatusOr<SignalSet> BlockSignals(const SignalSet& set) override;
+  absl::StatusOr<SignalSet> UnblockSignals(const SignalSet& set) override;
+  absl::StatusOr<SignalSet> SetSignalMask(const SignalSet& set) override;
+  absl::Status SetSignalDisposition(Signal sig,
+                                    SignalDisposition disp) override;
+  absl::StatusOr<Fd> SignalFd(const SignalSet& set) override;
+  absl::StatusOr<SignalInfo> ReadSignal(const Fd& signal_fd) override;
+  absl::StatusOr<std::optional<SignalInfo>> WaitSignal(
+      const SignalSet& set, std::optional<absl::Duration> timeout) override;
+
+  // Mounts.
+  absl::Status Mount(absl::string_view source, absl::string_view target,
+                     absl::string_view fstype, MountFlags flags,
+                     absl::string_view data) override;
+  absl::Status Umount(absl::string_view target, UmountFlags flags) override;
+  absl::Status PivotRoot(absl::string_view new_root,
+                         absl::string_view put_old) override;
+  absl::Status Chroot(absl::string_view path) override;
+  absl::StatusOr<std::vector<MountInfo>> ListMounts() override;
+
+  // Cgroups.
+  absl::StatusOr<std::vector<CgroupMount>> CgroupMounts() override;
+  absl::Status CgroupCreate(absl::string_view path) override;
+  absl::Status CgroupRemove(absl::string_view path) override;
+  absl::StatusOr<std::string> CgroupRead(absl::string_view path,
+                                         absl::string_view file) override;
+  absl::Status CgroupWrite(absl::string_view path, absl::string_view file,
+                           absl::string_view value) override;
+  absl::Status CgroupAddProcess(absl::string_view path, Pid pid) override;
+  absl::StatusOr<std::vector<Pid>> CgroupProcesses(
+      absl::string_view path) override;
+  absl::StatusOr<std::vector<std::string>> CgroupChildren(
+      absl::string_view path) override;
+
+  // Seccomp.
+  absl::Status SetNoNewPrivs() override;
+  absl::StatusOr<Fd> SetSeccompFilter(absl::Span<const uint8_t> program,
+                                      SeccompFlags flags) override;
+
+  // Sockets.
+  absl::StatusOr<Fd> Socket(SocketType type) override;
+  absl::StatusOr<SocketPairFds> SocketPair(SocketType type) override;
+  absl::Status Bind(const Fd& socket, absl::string_view path) override;
+  absl::Status Listen(const Fd& socket, int backlog) override;
+  absl::StatusOr<Fd> Accept(const Fd& socket) override;
+  absl::Status Connect(const Fd& socket, absl::string_view path) override;
+  absl::StatusOr<size_t> SendMsg(const Fd& socket, absl::Span<const char> bytes,
+                                 absl::Span<const Fd* const> fds) override;
+  absl::StatusOr<ReceivedMessage> RecvMsg(const Fd& socket, size_t max_bytes,
+                                          size_t max_fds) override;
+  absl::StatusOr<PeerCredentials> GetPeerCredentials(const Fd& socket) override;
+  absl::Status Shutdown(const Fd& socket, ShutdownHow how) override;
+
+  // Terminal.
+  absl::StatusOr<runbox::PtyPair> OpenPty() override;
+  absl::Status SetWindowSize(const Fd& tty, WindowSize size) override;
+  absl::StatusOr<WindowSize> GetWindowSize(const Fd& tty) override;
+  absl::Status NewSession() override;
+  absl::Status SetControllingTerminal(const Fd& tty) override;
+
+  // Clock.
+  absl::Duration MonotonicNow() override;
+  absl::Time RealNow() override;
+  void SleepFor(absl::Duration duration) override;
+
+  // Random.
+  uint64_t RandomUint64() override;
+
+ private:
+  // The process, if this view may act: the scheduling point of `call`.
+  // nullptr when the view is stale or the process is dead (the caller then
+  // returns DeadError()); a dead process usually throws instead.
+  Process* Enter(absl::string_view call);
+  static absl::Status DeadError();
+  // After an effect that may have killed the caller (signals to itself,
+  // SIGPIPE, a namespace teardown): unwinds if it did.
+  static absl::Status AfterEffect(Process& self, absl::Status status);
+
+  absl::StatusOr<std::shared_ptr<OpenFile>> FileOf(const Process& self,
+                                                   const Fd& fd) const;
+  // The inode a `dir` argument names: nullptr for Fd::Cwd().
+  absl::StatusOr<InodeRef> DirOf(const Process& self, const Fd& dir) const;
+  absl::StatusOr<Fd> Install(Process& self, std::shared_ptr<OpenFile> file,
+                             bool cloexec = true);
+  // Blocks until `file` is ready for `events` unless it is non-blocking;
+  // false when the process died meanwhile.
+  bool WaitReady(Process& self, const std::shared_ptr<OpenFile>& file,
+                 PollEvents events);
+  // The absolute path a mount(2) path argument names (resolving symlinks
+  // and /proc/self/fd/N); ENOENT when it does not exist.
+  absl::StatusOr<std::string> MountPath(const Process& self,
+                                        absl::string_view path) const;
+  // cgroup.procs with pids of the caller's namespace.
+  absl::Status AddToCgroup(Process& self, absl::string_view path, Pid pid);
+  absl::StatusOr<std::vector<Pid>> CgroupPidsAs(const Process& self,
+                                                absl::string_view path) const;
+
+  FakeKernel::Impl& k_;
+  std::shared_ptr<ProcessHandle> handle_;
+  uint64_t generation_;
+};
+
+}  // namespace runbox::fake
+
+#endif  // RUNBOX_FAKES_FAKE_HOST_H_

@@ -1,0 +1,233 @@
+// FakeHost's process calls: spawn, exec, exit, wait, kill, pidfds, identity,
+// namespaces. The kernel side (creation, death, reaping) is in
+// kernel_processes.cc.
+#include <cerrno>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "fakes/fake_host.h"
+#include "fakes/kernel_impl.h"
+#include "fakes/special_files.h"
+#include "hostapi/status.h"
+
+namespace runbox::fake {
+
+#define FAKE_ENTER(call)       \
+  Process* self = Enter(call); \
+  if (self == nullptr) return DeadError()
+
+namespace {
+
+bool ValidSignal(Signal sig) {
+  int n = static_cast<int>(sig);
+  return n >= 0 && n <= kMaxSignal && n != 32 && n != 33;
+}
+
+}  // namespace
+
+absl::StatusOr<SpawnResult> FakeHost::Spawn(const SpawnRequest& request) {
+  FAKE_ENTER("clone3+execve");
+  // Everything that can fail is checked before the child exists, so a
+  // failed spawn leaves nothing behind.
+  std::shared_ptr<OpenFile> exec_file;
+  if (request.exec_fd != nullptr) {
+    ASSIGN_OR_RETURN(exec_file, FileOf(*self, *request.exec_fd));
+  }
+  ASSIGN_OR_RETURN(Program program, k_.ResolveProgram(self->path, request.path,
+                                                      exec_file.get()));
+  FakeKernel::Impl::NewProcess np;
+  np.parent = self;
+  np.image = {std::move(program), request.argv};
+  np.env = request.env;
+  np.path = self->path;
+  for (const FdMapping& m : request.fds) {
+    if (m.source == nullptr || m.target < 0 || m.target >= FdTable::kMaxFds) {
+      return ErrnoError(EBADF, "spawn: bad fd mapping");
+    }
+    ASSIGN_OR_RETURN(std::shared_ptr<OpenFile> file, FileOf(*self, *m.source));
+    np.fds.emplace_back(m.target, std::move(file));
+  }
+  np.new_namespaces = request.new_namespaces;
+  np.parent_death_signal = request.parent_death_signal;
+  np.new_session = request.new_session;
+  if (!ValidSignal(request.parent_death_signal)) {
+    return ErrnoError(EINVAL, "spawn: bad parent-death signal");
+  }
+  ASSIGN_OR_RETURN(Process * child, k_.CreateProcess(std::move(np)));
+  SpawnResult result;
+  result.pid = k_.PidAs(*self, *child);
+  if (request.want_pidfd) {
+    absl::StatusOr<Fd> pidfd =
+        Install(*self, std::make_shared<PidFdFile>(child->handle));
+    if (!pidfd.ok()) {
+      // CLONE_PIDFD fails before the child runs: undo it.
+      k_.Die(*child, ExitStatus::Signaled(Signal::kKill));
+      k_.Reap(*child);
+      return pidfd.status();
+    }
+    result.pidfd = *std::move(pidfd);
+  }
+  return result;
+}
+
+absl::Status FakeHost::Exec(const ExecRequest& request) {
+  FAKE_ENTER("execve");
+  std::shared_ptr<OpenFile> exec_file;
+  if (request.exec_fd != nullptr) {
+    ASSIGN_OR_RETURN(exec_file, FileOf(*self, *request.exec_fd));
+  }
+  ASSIGN_OR_RETURN(Program program, k_.ResolveProgram(self->path, request.path,
+                                                      exec_file.get()));
+  // Point of no return: the old program's memory is gone.
+  self->fds.CloseOnExec();
+  exec_file.reset();
+  self->argv = request.argv;
+  self->env = request.env;
+  self->image = {std::move(program), request.argv};
+  self->exec_pending = true;
+  ++self->generation;
+  // As documented in processes.h: default dispositions and an empty mask.
+  SignalState& s = *self->signals;
+  s.ignored = SignalSet();
+  s.blocked = SignalSet();
+  k_.DeliverUnblocked(*self);
+  if (self->dead) {
+    self->exec_pending = false;
+    FakeKernel::Impl::UnwindIfDead(*self);
+    return DeadError();
+  }
+  throw ExecUnwind{};
+}
+
+void FakeHost::Exit(int code) {
+  Process* self = handle_->process;
+  if (self != nullptr && self->generation == generation_ && !self->dead) {
+    Enter("exit_group");
+    k_.Die(*self, ExitStatus::Exited(code & 0xff));
+  }
+  // [[noreturn]]: unwinds even from a destructor-free context; a stale view
+  // has nothing left to run either.
+  throw ProcessUnwind{};
+}
+
+absl::StatusOr<std::optional<WaitResult>> FakeHost::Wait(Pid pid,
+                                                         WaitFlags flags) {
+  FAKE_ENTER("wait4");
+  if (pid.value < 0) {
+    return absl::UnimplementedError("fake: wait on a process group");
+  }
+  auto matches = [self, pid, this](const Process* c) {
+    return pid.value == 0 || k_.PidAs(*self, *c) == pid;
+  };
+  while (true) {
+    bool any = false;
+    for (Process* c : self->children) {
+      if (!matches(c)) continue;
+      any = true;
+      if (c->zombie) {
+        WaitResult r{k_.PidAs(*self, *c), *c->exit_status};
+        k_.Reap(*c);
+        return std::optional<WaitResult>(r);
+      }
+    }
+    if (!any) return ErrnoError(ECHILD, "wait4");
+    if (Has(flags, WaitFlags::kNoHang)) return std::optional<WaitResult>();
+    k_.Park(
+        *self,
+        [self, matches] {
+          for (const Process* c : self->children) {
+            if (matches(c) && c->zombie) return true;
+          }
+          return false;
+        },
+        std::nullopt);
+    if (self->dead) return DeadError();
+  }
+}
+
+absl::Status FakeHost::Kill(Pid pid, Signal sig) {
+  FAKE_ENTER("kill");
+  if (pid.value <= 0) {
+    return absl::UnimplementedError("fake: kill of a process group");
+  }
+  if (!ValidSignal(sig)) return ErrnoError(EINVAL, "kill: bad signal");
+  Process* target = k_.FindPid(*self, pid);
+  if (target == nullptr) {
+    return ErrnoError(ESRCH, absl::StrCat("kill ", pid.value));
+  }
+  k_.SendSignal(*target, sig, self);
+  return AfterEffect(*self, absl::OkStatus());
+}
+
+absl::StatusOr<Fd> FakeHost::PidfdOpen(Pid pid) {
+  FAKE_ENTER("pidfd_open");
+  Process* target = pid.value > 0 ? k_.FindPid(*self, pid) : nullptr;
+  if (target == nullptr) {
+    return ErrnoError(pid.value > 0 ? ESRCH : EINVAL,
+                      absl::StrCat("pidfd_open ", pid.value));
+  }
+  return Install(*self, std::make_shared<PidFdFile>(target->handle));
+}
+
+absl::Status FakeHost::PidfdSendSignal(const Fd& pidfd, Signal sig) {
+  FAKE_ENTER("pidfd_send_signal");
+  ASSIGN_OR_RETURN(std::shared_ptr<OpenFile> file, FileOf(*self, pidfd));
+  auto* pf = dynamic_cast<PidFdFile*>(file.get());
+  if (pf == nullptr) return ErrnoError(EBADF, "pidfd_send_signal: not a pidfd");
+  if (!ValidSignal(sig)) {
+    return ErrnoError(EINVAL, "pidfd_send_signal: bad signal");
+  }
+  // Unlike kill(2), an exited process (zombie or not) is gone for a pidfd.
+  Process* target = pf->handle()->process;
+  if (target == nullptr || target->dead) {
+    return ErrnoError(ESRCH, "pidfd_send_signal");
+  }
+  k_.SendSignal(*target, sig, self);
+  return AfterEffect(*self, absl::OkStatus());
+}
+
+Pid FakeHost::GetPid() {
+  Process* self = Enter("getpid");
+  if (self == nullptr) return Pid{};
+  return Pid{self->pids.back().pid};
+}
+
+Pid FakeHost::GetParentPid() {
+  Process* self = Enter("getppid");
+  if (self == nullptr || self->parent == nullptr) return Pid{};
+  return k_.PidAs(*self, *self->parent);
+}
+
+absl::StatusOr<ProcessIdentity> FakeHost::GetProcessIdentity(Pid pid) {
+  FAKE_ENTER("read /proc/pid/stat");
+  Process* target = pid.value > 0 ? k_.FindPid(*self, pid) : nullptr;
+  if (target == nullptr) {
+    return ErrnoError(ESRCH, absl::StrCat("/proc/", pid.value, "/stat"));
+  }
+  return ProcessIdentity{pid, target->start_time};
+}
+
+absl::Status FakeHost::SetChildSubreaper() {
+  FAKE_ENTER("prctl(PR_SET_CHILD_SUBREAPER)");
+  self->subreaper = true;
+  return absl::OkStatus();
+}
+
+std::vector<std::string> FakeHost::Environment() {
+  Process* self = Enter("environ");
+  if (self == nullptr) return {};
+  return self->env;
+}
+
+absl::Status FakeHost::Unshare(Namespaces namespaces) {
+  FAKE_ENTER("unshare");
+  k_.ApplyNewNamespaces(*self, namespaces, /*for_unshare=*/true);
+  return absl::OkStatus();
+}
+
+absl::Status FakeHost::Setns(const Fd& fd, Namespaces type) {
+  FAKE_ENTER("setns");
+  return absl::UnimplementedError("fake: setns not modelled");
+}
+
+}  // namespace runbox::fake

@@ -1,0 +1,53 @@
+// The contract helper: a small program that contract cases spawn to get a
+// second process (lock holders, signal targets, fd-map probes). Written only
+// against Host, so the same code runs as a Linux binary (contract_helper_main)
+// and as a program registered in the fake kernel.
+#ifndef RUNBOX_HOSTAPI_CONTRACT_CONTRACT_HELPER_H_
+#define RUNBOX_HOSTAPI_CONTRACT_CONTRACT_HELPER_H_
+
+#include <string>
+#include <vector>
+
+#include "hostapi/host.h"
+
+namespace runbox::contract {
+
+// argv[0] is the helper's own path (cases pass HelperPath()), argv[1] the
+// subcommand. Subcommands (fd N means the inherited descriptor number N):
+//   exit N                    exit with code N.
+//   signal-self SIG           kill(getpid(), SIG); exits 99 if it survives.
+//   lock-and-report PATH      flock PATH exclusively (blocking), write
+//                             "locked\n" to fd 3, read fd 4 until EOF, exit 0.
+//   try-lock PATH             non-blocking exclusive flock of a fresh open of
+//                             PATH: exit 0 on success, 1 on EAGAIN, 2 else.
+//   try-lock-fd N             the same on the inherited fd N.
+//   sleep-forever             read fd 0 until EOF (or error), exit 0.
+//   echo-fds                  write the open fds among 0..64 ("1 5\n").
+//   write-fd N TEXT [N TEXT]  write each TEXT to fd N; exit 1 on an error.
+//   ignore-term-then-wait     ignore SIGTERM, write "ready\n" to fd 1, read
+//                             fd 0 until EOF, exit 0.
+//   print-pid                 write "<pid> <ppid>\n" to fd 1.
+//   print-args                write argv[0..], one per line, to fd 1.
+//   print-env                 write the environment, one per line, to fd 1.
+//   print-sigmask             write the blocked-signal bits (decimal) to fd 1.
+//   cat                       copy fd 0 to fd 1 until EOF.
+//   spawn-orphan              spawn "sleep-forever" (fd 0 -> its fd 0),
+//                             write its pid and "\n" to fd 1, exit 0
+//                             without waiting for it.
+//   wait-any                  wait(any child): exit 0 on ECHILD, 1 when a
+//                             child was reaped, 2 on another error.
+//   wait-signal SIG           block SIG, open a signalfd, write "ready\n" to
+//                             fd 1, read one signal, write "<signo>
+//                             <sender pid>\n" to fd 1, exit 0.
+//   connect-and-send PATH T   connect a stream socket to PATH, send T, exit 0.
+//   session-and-ctty          setsid (must work), setsid again (must fail
+//                             EPERM), TIOCSCTTY on fd 0 (must work): exit 0,
+//                             or 10 + the failing step.
+//   ctty-without-session      TIOCSCTTY on fd 0 without setsid: exit 0 if
+//                             it fails EPERM, 1 if it works, 2 else.
+// Unknown subcommands and bad arguments exit 100.
+int ContractHelperMain(Host& host, const std::vector<std::string>& argv);
+
+}  // namespace runbox::contract
+
+#endif  // RUNBOX_HOSTAPI_CONTRACT_CONTRACT_HELPER_H_
