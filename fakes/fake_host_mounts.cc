@@ -146,6 +146,8 @@ absl::Status FakeHost::PivotRoot(absl::string_view new_root,
     if (p->path.root == old_root) p->path.root = new_dir;
     if (p->path.cwd == old_root) p->path.cwd = new_dir;
   }
+  // The namespace's root mount is now the new root (setns lands there).
+  self->mount_ns->root = new_dir;
   return absl::OkStatus();
 }
 

@@ -1,5 +1,6 @@
-// FakeHost's process calls: spawn, exec, exit, wait, kill, pidfds, identity,
-// namespaces. The kernel side (creation, death, reaping) is in
+// FakeHost's process calls: spawn, exec, exit, wait, kill, pidfds, identity
+// and credentials, prctl bits, /proc/self/exe, namespaces and the hostname.
+// The kernel side (creation, death, reaping, joining namespaces) is in
 // kernel_processes.cc.
 #include <cerrno>
 #include <utility>
@@ -18,6 +19,9 @@ namespace runbox::fake {
 
 namespace {
 
+// __NEW_UTS_LEN: the kernel's limit for the hostname and the domain name.
+constexpr size_t kMaxUtsName = 64;
+
 bool ValidSignal(Signal sig) {
   int n = static_cast<int>(sig);
   return n >= 0 && n <= kMaxSignal && n != 32 && n != 33;
@@ -33,11 +37,31 @@ absl::StatusOr<SpawnResult> FakeHost::Spawn(const SpawnRequest& request) {
   if (request.exec_fd != nullptr) {
     ASSIGN_OR_RETURN(exec_file, FileOf(*self, *request.exec_fd));
   }
-  ASSIGN_OR_RETURN(Program program, k_.ResolveProgram(self->path, request.path,
-                                                      exec_file.get()));
+  // The namespaces to join, checked now; the child joins them right after
+  // it is made, and resolves the program in a joined mount namespace.
+  std::vector<std::shared_ptr<OpenFile>> join_files;
+  PathContext child_path = self->path;
+  for (const NamespaceJoin& join : request.join_namespaces) {
+    if (join.fd == nullptr) return ErrnoError(EBADF, "spawn: namespace fd");
+    ASSIGN_OR_RETURN(std::shared_ptr<OpenFile> file, FileOf(*self, *join.fd));
+    const NamespaceFile* ns = FakeKernel::Impl::AsNamespace(*file, join.type);
+    if (ns == nullptr) {
+      return ErrnoError(EINVAL, absl::StrCat("spawn \"", request.path,
+                                             "\": setns fd ", join.fd->get()));
+    }
+    if (ns->type() == Namespaces::kMount && ns->mount_ns->root != nullptr) {
+      child_path.root = ns->mount_ns->root;
+      child_path.cwd = ns->mount_ns->root;
+    }
+    join_files.push_back(std::move(file));
+  }
+  InodeRef exe;
+  ASSIGN_OR_RETURN(Program program, k_.ResolveProgram(child_path, request.path,
+                                                      exec_file.get(), &exe));
   FakeKernel::Impl::NewProcess np;
   np.parent = self;
   np.image = {std::move(program), request.argv};
+  np.exe = std::move(exe);
   np.env = request.env;
   np.path = self->path;
   for (const FdMapping& m : request.fds) {
@@ -54,17 +78,28 @@ absl::StatusOr<SpawnResult> FakeHost::Spawn(const SpawnRequest& request) {
     return ErrnoError(EINVAL, "spawn: bad parent-death signal");
   }
   ASSIGN_OR_RETURN(Process * child, k_.CreateProcess(std::move(np)));
+  // The child has not run yet: undo it when a step that Linux takes before
+  // exec fails.
+  auto undo = [this, child](absl::Status status) {
+    k_.Die(*child, ExitStatus::Signaled(Signal::kKill));
+    k_.Reap(*child);
+    return status;
+  };
+  for (const std::shared_ptr<OpenFile>& file : join_files) {
+    absl::Status joined = k_.JoinNamespace(
+        *child, *FakeKernel::Impl::AsNamespace(*file, Namespaces::kNone));
+    if (!joined.ok()) {
+      return undo(
+          Annotate(joined, absl::StrCat("spawn \"", request.path, "\"")));
+    }
+  }
   SpawnResult result;
   result.pid = k_.PidAs(*self, *child);
   if (request.want_pidfd) {
     absl::StatusOr<Fd> pidfd =
         Install(*self, std::make_shared<PidFdFile>(child->handle));
-    if (!pidfd.ok()) {
-      // CLONE_PIDFD fails before the child runs: undo it.
-      k_.Die(*child, ExitStatus::Signaled(Signal::kKill));
-      k_.Reap(*child);
-      return pidfd.status();
-    }
+    // CLONE_PIDFD fails before the child runs.
+    if (!pidfd.ok()) return undo(pidfd.status());
     result.pidfd = *std::move(pidfd);
   }
   return result;
@@ -76,11 +111,13 @@ absl::Status FakeHost::Exec(const ExecRequest& request) {
   if (request.exec_fd != nullptr) {
     ASSIGN_OR_RETURN(exec_file, FileOf(*self, *request.exec_fd));
   }
+  InodeRef exe;
   ASSIGN_OR_RETURN(Program program, k_.ResolveProgram(self->path, request.path,
-                                                      exec_file.get()));
+                                                      exec_file.get(), &exe));
   // Point of no return: the old program's memory is gone.
   self->fds.CloseOnExec();
   exec_file.reset();
+  self->exe = std::move(exe);
   self->argv = request.argv;
   self->env = request.env;
   self->image = {std::move(program), request.argv};
@@ -219,6 +256,76 @@ std::vector<std::string> FakeHost::Environment() {
   return self->env;
 }
 
+absl::StatusOr<Fd> FakeHost::OpenSelfExe() {
+  FAKE_ENTER("open /proc/self/exe");
+  if (self->exe == nullptr) return ErrnoError(ENOENT, "open /proc/self/exe");
+  return Install(*self, k_.fs.OpenInode(self->exe, OpenFlags::kReadOnly));
+}
+
+absl::Status FakeHost::SetParentDeathSignal(Signal sig) {
+  FAKE_ENTER("prctl(PR_SET_PDEATHSIG)");
+  if (!ValidSignal(sig)) return ErrnoError(EINVAL, "prctl PR_SET_PDEATHSIG");
+  self->parent_death_signal = sig;
+  return absl::OkStatus();
+}
+
+absl::Status FakeHost::SetDumpable(bool dumpable) {
+  FAKE_ENTER("prctl(PR_SET_DUMPABLE)");
+  self->dumpable = dumpable;
+  return absl::OkStatus();
+}
+
+Uid FakeHost::GetUid() {
+  Enter("getuid");
+  return 0;  // User namespaces map nobody: everyone is root.
+}
+
+Gid FakeHost::GetGid() {
+  Enter("getgid");
+  return 0;
+}
+
+absl::StatusOr<Fd> FakeHost::OpenNamespace(Pid pid, Namespaces one_namespace) {
+  FAKE_ENTER("open /proc/pid/ns");
+  const int index = NamespaceIndex(one_namespace);
+  if (index < 0) {
+    return ErrnoError(EINVAL, absl::StrCat("open namespace of ", pid.value,
+                                           ": not exactly one namespace"));
+  }
+  std::string what = absl::StrCat("open ", ToString(one_namespace),
+                                  " namespace of pid ", pid.value);
+  Process* target = pid.value > 0 ? k_.FindPid(*self, pid) : nullptr;
+  if (target == nullptr) return ErrnoError(ENOENT, what);
+  // An exited process (a zombie) has dropped its nsproxy; Linux still
+  // finds its user and pid namespaces through its credentials and pid.
+  if (target->dead && one_namespace != Namespaces::kUser &&
+      one_namespace != Namespaces::kPid) {
+    return ErrnoError(ENOENT, what);
+  }
+  std::shared_ptr<NamespaceFile> file;
+  switch (one_namespace) {
+    case Namespaces::kPid:
+      file = std::make_shared<NamespaceFile>(one_namespace,
+                                             target->pids.back().ns->id);
+      file->pid_ns = target->pids.back().ns;
+      break;
+    case Namespaces::kMount:
+      file =
+          std::make_shared<NamespaceFile>(one_namespace, target->mount_ns->id);
+      file->mount_ns = target->mount_ns;
+      break;
+    case Namespaces::kUts:
+      file = std::make_shared<NamespaceFile>(one_namespace, target->uts_ns->id);
+      file->uts_ns = target->uts_ns;
+      break;
+    default:
+      file =
+          std::make_shared<NamespaceFile>(one_namespace, target->ns_ids[index]);
+      break;
+  }
+  return Install(*self, std::move(file));
+}
+
 absl::Status FakeHost::Unshare(Namespaces namespaces) {
   FAKE_ENTER("unshare");
   k_.ApplyNewNamespaces(*self, namespaces, /*for_unshare=*/true);
@@ -227,7 +334,31 @@ absl::Status FakeHost::Unshare(Namespaces namespaces) {
 
 absl::Status FakeHost::Setns(const Fd& fd, Namespaces type) {
   FAKE_ENTER("setns");
-  return absl::UnimplementedError("fake: setns not modelled");
+  ASSIGN_OR_RETURN(std::shared_ptr<OpenFile> file, FileOf(*self, fd));
+  const NamespaceFile* ns = FakeKernel::Impl::AsNamespace(*file, type);
+  if (ns == nullptr) {
+    return ErrnoError(EINVAL, absl::StrCat("setns fd ", fd.get()));
+  }
+  return Annotate(k_.JoinNamespace(*self, *ns), absl::StrCat("fd ", fd.get()));
+}
+
+absl::Status FakeHost::Sethostname(absl::string_view name) {
+  FAKE_ENTER("sethostname");
+  if (name.size() > kMaxUtsName) return ErrnoError(EINVAL, "sethostname");
+  self->uts_ns->hostname = std::string(name);
+  return absl::OkStatus();
+}
+
+absl::Status FakeHost::Setdomainname(absl::string_view name) {
+  FAKE_ENTER("setdomainname");
+  if (name.size() > kMaxUtsName) return ErrnoError(EINVAL, "setdomainname");
+  self->uts_ns->domainname = std::string(name);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> FakeHost::GetHostname() {
+  FAKE_ENTER("uname");
+  return self->uts_ns->hostname;
 }
 
 }  // namespace runbox::fake

@@ -1,8 +1,8 @@
 // FakeHost wiring of the ipc, mount and namespace models: unix sockets with
 // fd passing and peer credentials across pid namespaces, ptys, mount tables
-// per mount namespace, unshare. The models' own semantics are tested in
-// their folders; these check the kernel's glue (blocking, fd installation,
-// pid translation, path resolution).
+// per mount namespace, unshare, setns and hostnames, /proc/self/exe. The
+// models' own semantics are tested in their folders; these check the kernel's
+// glue (blocking, fd installation, pid translation, path resolution).
 #include <string>
 #include <vector>
 
@@ -242,12 +242,155 @@ TEST(FakeHostNamespacesTest, UnsharePidMakesTheNextChildInit) {
     EXPECT_OK(host.Wait(Pid{0}, WaitFlags::kNone));
     // The namespace died with its init: no more children there.
     EXPECT_THAT(host.Spawn(req), HasErrno(ENOMEM));
-    EXPECT_THAT(host.Setns(Fd(), Namespaces::kNet),
-                StatusIs(absl::StatusCode::kUnimplemented));
+    EXPECT_THAT(host.Setns(Fd(), Namespaces::kNet), HasErrno(EBADF));
     return 0;
   });
   EXPECT_EQ(kernel.Run(), RunOutcome::kAllExited);
   EXPECT_EQ(seen_inside, Pid{1});
+}
+
+TEST(FakeHostNamespacesTest, HostnameOfFollowsTheUtsNamespace) {
+  FakeKernel kernel;
+  Pid inner;
+  std::string child = Install(kernel, "child", [&](Host& host, const auto&) {
+    EXPECT_OK(host.Sethostname("inner"));
+    EXPECT_OK(host.Setdomainname("inner.test"));
+    absl::StatusOr<std::string> name = host.GetHostname();
+    EXPECT_TRUE(name.ok() && *name == "inner");
+    inner = host.GetPid();
+    host.SleepFor(absl::Hours(1));
+    return 0;
+  });
+  Pid outer = kernel.StartFunction([&](Host& host) {
+    SpawnRequest req;
+    req.path = child;
+    req.new_namespaces = Namespaces::kUts;
+    EXPECT_OK(host.Spawn(req));
+    EXPECT_OK(host.Wait(Pid{0}, WaitFlags::kNone));
+    return 0;
+  });
+  EXPECT_EQ(kernel.HostnameOf(outer), "fake");
+  EXPECT_EQ(kernel.RunUntil([&] { return inner.value != 0; }),
+            RunOutcome::kDone);
+  EXPECT_EQ(kernel.HostnameOf(inner), "inner");
+  EXPECT_EQ(kernel.HostnameOf(outer), "fake");
+  EXPECT_EQ(kernel.HostnameOf(Pid{12345}), "");
+  EXPECT_EQ(kernel.Run(), RunOutcome::kAllExited);
+}
+
+TEST(FakeHostNamespacesTest, SetnsRefusesWhatLinuxRefuses) {
+  FakeKernel kernel;
+  int child_result = -1;
+  std::string child = Install(kernel, "child", [&](Host& host, const auto&) {
+    // Fd 3: the pid namespace of our parent, which is above ours.
+    child_result =
+        IsErrno(host.Setns(Fd(3, nullptr), Namespaces::kPid), EINVAL) ? 0 : 1;
+    return 0;
+  });
+  kernel.StartFunction([&](Host& host) {
+    Pid self = host.GetPid();
+    absl::StatusOr<Fd> user = host.OpenNamespace(self, Namespaces::kUser);
+    absl::StatusOr<Fd> uts = host.OpenNamespace(self, Namespaces::kUts);
+    absl::StatusOr<Fd> pid = host.OpenNamespace(self, Namespaces::kPid);
+    absl::StatusOr<PipeFds> pipe = host.Pipe();
+    EXPECT_TRUE(user.ok() && uts.ok() && pid.ok() && pipe.ok());
+    if (!user.ok() || !uts.ok() || !pid.ok() || !pipe.ok()) return 1;
+    // Our own user namespace, a type mismatch, a fd that is no namespace.
+    EXPECT_THAT(host.Setns(*user, Namespaces::kUser), HasErrno(EINVAL));
+    EXPECT_THAT(host.Setns(*uts, Namespaces::kIpc), HasErrno(EINVAL));
+    EXPECT_THAT(host.Setns(pipe->read, Namespaces::kNone), HasErrno(EINVAL));
+    // Our own uts and pid namespaces are fine (any type with kNone).
+    EXPECT_OK(host.Setns(*uts, Namespaces::kNone));
+    EXPECT_OK(host.Setns(*pid, Namespaces::kPid));
+    SpawnRequest req;
+    req.path = child;
+    req.new_namespaces = Namespaces::kPid;
+    req.fds = {{&*pid, 3}};
+    EXPECT_OK(host.Spawn(req));
+    EXPECT_OK(host.Wait(Pid{0}, WaitFlags::kNone));
+    // A join that fails in the child (here: our own user namespace) fails
+    // the spawn and leaves no child.
+    req.fds.clear();
+    req.new_namespaces = Namespaces::kNone;
+    req.join_namespaces = {{Namespaces::kUser, &*user}};
+    EXPECT_THAT(host.Spawn(req), HasErrno(EINVAL));
+    EXPECT_THAT(host.Wait(Pid{0}, WaitFlags::kNoHang), HasErrno(ECHILD));
+    return 0;
+  });
+  EXPECT_EQ(kernel.Run(), RunOutcome::kAllExited);
+  EXPECT_EQ(child_result, 0);
+}
+
+TEST(FakeHostNamespacesTest, SetnsMountNamespaceMovesRootAndCwd) {
+  FakeKernel kernel;
+  Pid pivoted;
+  std::string child = Install(kernel, "child", [&](Host& host, const auto&) {
+    EXPECT_OK(host.Mount("", "/", "",
+                         MountFlags::kPrivate | MountFlags::kRecursive, ""));
+    EXPECT_OK(host.Mount("/rootfs", "/rootfs", "", MountFlags::kBind, ""));
+    EXPECT_OK(host.PivotRoot("/rootfs", "/rootfs/old"));
+    EXPECT_OK(host.Umount("/old", UmountFlags::kDetach));
+    pivoted = host.GetPid();
+    host.SleepFor(absl::Hours(1));
+    return 0;
+  });
+  kernel.StartFunction([&](Host& host) {
+    EXPECT_OK(host.MkdirAt(Fd::Cwd(), "/rootfs", 0755));
+    EXPECT_OK(host.MkdirAt(Fd::Cwd(), "/rootfs/old", 0755));
+    EXPECT_OK(host.MkdirAt(Fd::Cwd(), "/rootfs/inside", 0755));
+    SpawnRequest req;
+    req.path = child;
+    req.new_namespaces = Namespaces::kMount;
+    absl::StatusOr<SpawnResult> spawned = host.Spawn(req);
+    EXPECT_OK(spawned);
+    if (!spawned.ok()) return 1;
+    while (pivoted.value == 0) host.SleepFor(absl::Milliseconds(1));
+    absl::StatusOr<Fd> mnt =
+        host.OpenNamespace(spawned->pid, Namespaces::kMount);
+    EXPECT_OK(mnt);
+    if (!mnt.ok()) return 1;
+    EXPECT_OK(host.Setns(*mnt, Namespaces::kMount));
+    // "/" and "." are the pivoted root; its mount table is ours.
+    EXPECT_OK(host.StatAt(Fd::Cwd(), "/inside", FollowSymlinks::kNoFollow));
+    EXPECT_OK(host.StatAt(Fd::Cwd(), "inside", FollowSymlinks::kNoFollow));
+    absl::StatusOr<std::vector<MountInfo>> mounts = host.ListMounts();
+    EXPECT_TRUE(mounts.ok() && mounts->size() == 1u);
+    EXPECT_OK(host.Kill(spawned->pid, Signal::kKill));
+    EXPECT_OK(host.Wait(spawned->pid, WaitFlags::kNone));
+    return 0;
+  });
+  EXPECT_EQ(kernel.Run(), RunOutcome::kAllExited);
+}
+
+TEST(FakeHostProcessesTest, SelfExeFollowsExecAndRecordsPrctlBits) {
+  FakeKernel kernel;
+  std::string seen;
+  std::string second = Install(kernel, "second", [&](Host& host, const auto&) {
+    absl::StatusOr<Fd> exe = host.OpenSelfExe();
+    EXPECT_OK(exe);
+    if (!exe.ok()) return 1;
+    char buf[64];
+    absl::StatusOr<size_t> n = host.Read(*exe, absl::MakeSpan(buf));
+    if (n.ok()) seen.assign(buf, *n);
+    // Read-only, as /proc/self/exe opens.
+    EXPECT_THAT(host.Write(*exe, absl::string_view("x")), HasErrno(EBADF));
+    return 0;
+  });
+  kernel.StartFunction([&](Host& host) {
+    EXPECT_OK(host.SetDumpable(false));
+    EXPECT_OK(host.SetParentDeathSignal(Signal::kTerm));
+    EXPECT_OK(host.SetParentDeathSignal(Signal::kNone));
+    EXPECT_EQ(host.GetUid(), 0u);
+    EXPECT_EQ(host.GetGid(), 0u);
+    ExecRequest req;
+    req.path = second;
+    req.argv = {second};
+    (void)host.Exec(req);
+    ADD_FAILURE() << "exec returned";
+    return 1;
+  });
+  EXPECT_EQ(kernel.Run(), RunOutcome::kAllExited);
+  EXPECT_EQ(seen, FakeKernel::ExecutableContent("second"));
 }
 
 TEST(FakeHostFilesTest, BadFdsAndNonDirectoryDirFds) {

@@ -67,6 +67,7 @@ void FakeKernel::Impl::SetUpMachine() {
       });
   init->mount_ns = std::make_shared<MountNamespace>();
   init->mount_ns->id = root_ns_ids[NamespaceIndex(Namespaces::kMount)];
+  init->mount_ns->root = fs.root();
   init->uts_ns = std::make_shared<UtsNamespace>();
   init->uts_ns->id = root_ns_ids[NamespaceIndex(Namespaces::kUts)];
   MountTable& table = init->mount_ns->table;
@@ -212,8 +213,9 @@ absl::StatusOr<Pid> FakeKernel::Start(const StartRequest& request) {
   if (k.fs.TypeOf(*cwd) != FileType::kDirectory) {
     return ErrnoError(ENOTDIR, absl::StrCat("start: cwd ", request.cwd));
   }
+  InodeRef exe;
   ASSIGN_OR_RETURN(Program program,
-                   k.ResolveProgram(ctx, request.path, nullptr));
+                   k.ResolveProgram(ctx, request.path, nullptr, &exe));
   Impl::Stdio stdio{std::make_shared<std::string>(),
                     std::make_shared<std::string>()};
   Impl::NewProcess np;
@@ -221,6 +223,7 @@ absl::StatusOr<Pid> FakeKernel::Start(const StartRequest& request) {
   std::vector<std::string> argv = request.argv;
   if (argv.empty()) argv.push_back(request.path);
   np.image = {std::move(program), std::move(argv)};
+  np.exe = std::move(exe);
   np.env = request.env;
   np.path = {ctx.root, *cwd, 022};
   np.fds.emplace_back(0,
@@ -328,6 +331,15 @@ std::vector<MountInfo> FakeKernel::MountsOf(Pid pid) const {
     return {};
   }
   return it->second->mount_ns->table.List();
+}
+
+std::string FakeKernel::HostnameOf(Pid pid) const {
+  auto it = impl_->root_pid_ns->processes.find(pid.value);
+  if (it == impl_->root_pid_ns->processes.end() ||
+      it->second->uts_ns == nullptr) {
+    return "";
+  }
+  return it->second->uts_ns->hostname;
 }
 
 std::vector<std::string> FakeKernel::CgroupPaths() const {

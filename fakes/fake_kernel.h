@@ -17,9 +17,10 @@
 // destructors of its outer frames never run (their memory stays allocated).
 //
 // Not modelled (calls fail kUnimplemented or the gap is documented where it
-// lives): job control (stop signals act as ignored), process groups, setns,
-// SIGWINCH on window-size changes, cgroup-namespace path rebasing, seccomp
-// enforcement (filters are recorded), raw read(2) of a signalfd.
+// lives): job control (stop signals act as ignored), process groups, user
+// namespace id mappings (everyone is uid 0), SIGWINCH on window-size changes,
+// cgroup-namespace path rebasing, seccomp enforcement (filters are
+// recorded), raw read(2) of a signalfd.
 #ifndef RUNBOX_FAKES_FAKE_KERNEL_H_
 #define RUNBOX_FAKES_FAKE_KERNEL_H_
 
@@ -154,6 +155,9 @@ class FakeKernel {
   // on /sys and the cgroup hierarchies of KernelOptions::cgroup_layout
   // (whose directories exist in the file system).
   std::vector<MountInfo> MountsOf(Pid pid) const;
+  // The hostname of the process's UTS namespace ("fake" at boot); empty
+  // when there is no such process.
+  std::string HostnameOf(Pid pid) const;
   std::vector<std::string> CgroupPaths() const;  // Every cgroup that exists.
 
   struct Impl;

@@ -200,6 +200,42 @@ class CountingHost final : public Host {
     ++calls;
     return inner_.Environment();
   }
+  absl::StatusOr<Fd> OpenSelfExe() override {
+    ++calls;
+    return inner_.OpenSelfExe();
+  }
+  absl::Status SetParentDeathSignal(Signal sig) override {
+    ++calls;
+    return inner_.SetParentDeathSignal(sig);
+  }
+  absl::Status SetDumpable(bool dumpable) override {
+    ++calls;
+    return inner_.SetDumpable(dumpable);
+  }
+  Uid GetUid() override {
+    ++calls;
+    return inner_.GetUid();
+  }
+  Gid GetGid() override {
+    ++calls;
+    return inner_.GetGid();
+  }
+  absl::StatusOr<Fd> OpenNamespace(Pid pid, Namespaces one_namespace) override {
+    ++calls;
+    return inner_.OpenNamespace(pid, one_namespace);
+  }
+  absl::Status Sethostname(absl::string_view name) override {
+    ++calls;
+    return inner_.Sethostname(name);
+  }
+  absl::Status Setdomainname(absl::string_view name) override {
+    ++calls;
+    return inner_.Setdomainname(name);
+  }
+  absl::StatusOr<std::string> GetHostname() override {
+    ++calls;
+    return inner_.GetHostname();
+  }
   absl::Status Unshare(Namespaces namespaces) override {
     ++calls;
     return inner_.Unshare(namespaces);

@@ -32,6 +32,7 @@
 namespace runbox::fake {
 
 class FakeHost;
+class NamespaceFile;
 
 // Thrown inside a dying process's fiber and caught at its entry point. Not
 // derived from std::exception, so `catch (const std::exception&)` in
@@ -69,6 +70,7 @@ struct FakeKernel::Impl {
   struct NewProcess {
     Process* parent = nullptr;
     Image image;
+    InodeRef exe;  // The executable file behind `image`.
     std::vector<std::string> env;
     PathContext path;
     std::vector<std::pair<int, std::shared_ptr<OpenFile>>> fds;
@@ -79,9 +81,11 @@ struct FakeKernel::Impl {
   absl::StatusOr<Process*> CreateProcess(NewProcess request);
   // Finds the program an executable names: `exec_file` if set, else `path`
   // resolved in `ctx`. ENOENT, EACCES (directory, not executable), ENOEXEC.
+  // Sets `*exe` (if given) to the executable's inode.
   absl::StatusOr<Program> ResolveProgram(const PathContext& ctx,
                                          absl::string_view path,
-                                         OpenFile* exec_file);
+                                         OpenFile* exec_file,
+                                         InodeRef* exe = nullptr);
   // Death, whatever the cause; see DESIGN.md "Crash model". Idempotent.
   void Die(Process& p, ExitStatus status);
   void Reap(Process& p);
@@ -89,6 +93,13 @@ struct FakeKernel::Impl {
   Process* FindPid(const Process& viewer, Pid pid) const;
   Pid PidAs(const Process& viewer, const Process& p) const;
   void ApplyNewNamespaces(Process& p, Namespaces flags, bool for_unshare);
+  // The namespace `file` names when it is a namespace fd of type `type`
+  // (kNone: any type); nullptr otherwise (setns fails EINVAL).
+  static const NamespaceFile* AsNamespace(const OpenFile& file,
+                                          Namespaces type);
+  // setns(2) of `p` into `ns`. EINVAL for a pid namespace that is neither
+  // p's own nor below it, or for p's own user namespace.
+  absl::Status JoinNamespace(Process& p, const NamespaceFile& ns);
   uint64_t NewNamespaceId() { return next_namespace_id++; }
   void KillAllProcesses();
 

@@ -1,5 +1,6 @@
-// Process creation, program lookup, death, reaping and pid namespaces: the
-// kernel side of spawn/exec/exit/wait. Signals are in kernel_signals.cc.
+// Process creation, program lookup, death, reaping, and namespaces (new
+// ones, and joining existing ones): the kernel side of spawn/exec/exit/wait
+// and setns. Signals are in kernel_signals.cc.
 #include <algorithm>
 #include <cerrno>
 #include <utility>
@@ -7,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "fakes/kernel_impl.h"
+#include "fakes/special_files.h"
 #include "hostapi/status.h"
 
 namespace runbox::fake {
@@ -18,7 +20,8 @@ constexpr absl::string_view kExecutablePrefix = "#!fake ";
 
 absl::StatusOr<Program> FakeKernel::Impl::ResolveProgram(const PathContext& ctx,
                                                          absl::string_view path,
-                                                         OpenFile* exec_file) {
+                                                         OpenFile* exec_file,
+                                                         InodeRef* exe) {
   std::string what = exec_file != nullptr
                          ? "execveat(fd)"
                          : absl::StrCat("execve \"", path, "\"");
@@ -56,6 +59,7 @@ absl::StatusOr<Program> FakeKernel::Impl::ResolveProgram(const PathContext& ctx,
     return ErrnoError(ENOEXEC, absl::StrCat(what, ": no program \"",
                                             text.substr(0, eol), "\""));
   }
+  if (exe != nullptr) *exe = std::move(inode);
   return it->second;
 }
 
@@ -129,6 +133,7 @@ absl::StatusOr<Process*> FakeKernel::Impl::CreateProcess(NewProcess req) {
   p.parent_death_signal = req.parent_death_signal;
   p.handle->process = &p;
   p.image = std::move(req.image);
+  p.exe = std::move(req.exe);
   processes[p.serial] = std::move(owned);
   cgroups->OnSpawn(Pid{parent.root_pid()}, Pid{p.root_pid()});
   AddSchedulable(p);
@@ -162,6 +167,52 @@ void FakeKernel::Impl::ApplyNewNamespaces(Process& p, Namespaces flags,
       p.uts_ns = std::move(copy);
     }
   }
+}
+
+const NamespaceFile* FakeKernel::Impl::AsNamespace(const OpenFile& file,
+                                                   Namespaces type) {
+  const auto* ns = dynamic_cast<const NamespaceFile*>(&file);
+  if (ns == nullptr) return nullptr;
+  if (type != Namespaces::kNone && type != ns->type()) return nullptr;
+  return ns;
+}
+
+absl::Status FakeKernel::Impl::JoinNamespace(Process& p,
+                                             const NamespaceFile& ns) {
+  const int index = NamespaceIndex(ns.type());
+  switch (ns.type()) {
+    case Namespaces::kPid: {
+      // pidns_install: only the caller's own pid namespace or one below it;
+      // the caller stays where it is, its next children go there.
+      PidNamespace& active = p.active_ns();
+      if (ns.pid_ns.get() != &active && !active.IsAncestorOf(ns.pid_ns.get())) {
+        return ErrnoError(EINVAL,
+                          "setns: pid namespace not below the caller's");
+      }
+      p.pid_ns_for_children = ns.pid_ns;
+      return absl::OkStatus();
+    }
+    case Namespaces::kUser:
+      if (p.ns_ids[index] == ns.id()) {
+        return ErrnoError(EINVAL, "setns: already in that user namespace");
+      }
+      break;
+    case Namespaces::kMount:
+      // mntns_install: root and cwd move to the namespace's root.
+      p.mount_ns = ns.mount_ns;
+      if (ns.mount_ns->root != nullptr) {
+        p.path.root = ns.mount_ns->root;
+        p.path.cwd = ns.mount_ns->root;
+      }
+      break;
+    case Namespaces::kUts:
+      p.uts_ns = ns.uts_ns;
+      break;
+    default:
+      break;
+  }
+  p.ns_ids[index] = ns.id();
+  return absl::OkStatus();
 }
 
 Process* FakeKernel::Impl::FindPid(const Process& viewer, Pid pid) const {

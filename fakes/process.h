@@ -1,7 +1,8 @@
 // A simulated process and the per-process kernel state: pids in nested pid
-// namespaces, the fd table, signal state, namespaces, lifecycle flags, and
-// the scheduling state of its fiber. Behaviour (death, signals, waits) lives
-// in FakeKernel::Impl; this file only holds the data and small helpers.
+// namespaces, the fd table, signal state, namespaces, prctl bits, lifecycle
+// flags, and the scheduling state of its fiber. Behaviour (death, signals,
+// waits) lives in FakeKernel::Impl; this file only holds the data and small
+// helpers.
 #ifndef RUNBOX_FAKES_PROCESS_H_
 #define RUNBOX_FAKES_PROCESS_H_
 
@@ -51,11 +52,15 @@ struct PidNamespace {
 struct UtsNamespace {
   uint64_t id = 0;
   std::string hostname = "fake";
+  std::string domainname = "(none)";  // Linux's default.
 };
 
 struct MountNamespace {
   uint64_t id = 0;
   MountTable table;
+  // The root of the namespace's root mount: where setns(2) puts the root
+  // and cwd of a process that joins. Moves with pivot_root.
+  InodeRef root;
 };
 
 // Namespaces by type, indexed like the bits of `Namespaces`.
@@ -160,6 +165,7 @@ struct Process {
   uint64_t start_time = 0;
   int session = 0;  // Root-namespace pid of the session leader.
   bool subreaper = false;
+  bool dumpable = true;  // PR_SET_DUMPABLE.
   bool no_new_privs = false;
   int seccomp_filters = 0;
   Signal parent_death_signal = Signal::kNone;
@@ -180,6 +186,9 @@ struct Process {
   std::unique_ptr<Fiber> fiber;
   bool fiber_done = false;
   Image image;  // The program to run next (at start and after exec).
+  // The executable file the running program was exec'd from (a path's
+  // inode or an exec_fd's memfd): /proc/self/exe. nullptr for init.
+  InodeRef exe;
   bool exec_pending = false;
   // Bumped at exec: FakeHost views of the previous program go stale.
   uint64_t generation = 0;

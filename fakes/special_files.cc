@@ -1,4 +1,5 @@
-// signalfd, pidfd and capture-buffer descriptions; see special_files.h.
+// signalfd, pidfd, namespace and capture-buffer descriptions; see
+// special_files.h.
 #include "fakes/special_files.h"
 
 #include <algorithm>
@@ -12,6 +13,8 @@ namespace {
 
 // Anonymous-inode files live on their own device, like Linux's anon_inodefs.
 constexpr uint64_t kAnonDev = 9;
+// Namespace files too (nsfs).
+constexpr uint64_t kNsfsDev = 4;
 
 FileStat AnonStat(FileType type, uint32_t mode) {
   FileStat st;
@@ -43,6 +46,17 @@ absl::StatusOr<FileStat> PidFdFile::Stat() const {
 
 PollEvents PidFdFile::Readiness() const {
   return handle_->exited ? PollEvents::kIn : PollEvents::kNone;
+}
+
+absl::StatusOr<FileStat> NamespaceFile::Stat() const {
+  // nsfs inodes are regular files, mode 0444, numbered by namespace.
+  FileStat st;
+  st.type = FileType::kRegular;
+  st.mode = 0444;
+  st.ino = id_;
+  st.dev = kNsfsDev;
+  st.nlink = 1;
+  return st;
 }
 
 absl::StatusOr<FileStat> CaptureFile::Stat() const {

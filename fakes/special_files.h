@@ -1,6 +1,7 @@
 // Open file descriptions the kernel itself makes (not the file system or the
-// ipc modules): signalfds, pidfds, and the capture buffers that stand for
-// stdout/stderr of processes started from outside the simulation.
+// ipc modules): signalfds, pidfds, namespace fds, and the capture buffers
+// that stand for stdout/stderr of processes started from outside the
+// simulation.
 #ifndef RUNBOX_FAKES_SPECIAL_FILES_H_
 #define RUNBOX_FAKES_SPECIAL_FILES_H_
 
@@ -41,6 +42,28 @@ class PidFdFile : public OpenFile {
 
  private:
   std::shared_ptr<ProcessHandle> handle_;
+};
+
+// open("/proc/<pid>/ns/<type>"): names one namespace and keeps it alive.
+// Namespaces with state hold their object (pid, mount, uts); the others are
+// an id. fstat gives the id as st_ino on the nsfs device, as on Linux.
+class NamespaceFile : public OpenFile {
+ public:
+  NamespaceFile(Namespaces type, uint64_t id)
+      : OpenFile(OpenFlags::kReadOnly), type_(type), id_(id) {}
+  absl::StatusOr<FileStat> Stat() const override;
+  PollEvents Readiness() const override { return PollEvents::kNone; }
+
+  Namespaces type() const { return type_; }
+  uint64_t id() const { return id_; }
+
+  std::shared_ptr<PidNamespace> pid_ns;      // kPid.
+  std::shared_ptr<MountNamespace> mount_ns;  // kMount.
+  std::shared_ptr<UtsNamespace> uts_ns;      // kUts.
+
+ private:
+  Namespaces type_;
+  uint64_t id_;
 };
 
 // A kernel-owned sink standing for a terminal or log file: every write

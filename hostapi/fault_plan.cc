@@ -138,10 +138,28 @@ absl::string_view HostCallName(HostCall call) {
       return "set_child_subreaper";
     case HostCall::kEnvironment:
       return "environment";
+    case HostCall::kOpenSelfExe:
+      return "open_self_exe";
+    case HostCall::kSetParentDeathSignal:
+      return "pr_set_pdeathsig";
+    case HostCall::kSetDumpable:
+      return "pr_set_dumpable";
+    case HostCall::kGetUid:
+      return "getuid";
+    case HostCall::kGetGid:
+      return "getgid";
+    case HostCall::kOpenNamespace:
+      return "open_namespace";
     case HostCall::kUnshare:
       return "unshare";
     case HostCall::kSetns:
       return "setns";
+    case HostCall::kSethostname:
+      return "sethostname";
+    case HostCall::kSetdomainname:
+      return "setdomainname";
+    case HostCall::kGetHostname:
+      return "uname";
     case HostCall::kBlockSignals:
       return "sigprocmask_block";
     case HostCall::kUnblockSignals:
@@ -324,8 +342,20 @@ static std::vector<int> ErrnoList(HostCall call) {
       return {ESRCH, EMFILE, ENFILE, ENOMEM};
     case HostCall::kSetChildSubreaper:
     case HostCall::kSetNoNewPrivs:
+    case HostCall::kSetParentDeathSignal:
+    case HostCall::kSetDumpable:
       // prctl only fails on kernels that lack the option.
       return {EINVAL};
+    case HostCall::kOpenSelfExe:
+      // ENOENT: /proc is not mounted.
+      return {EMFILE, ENFILE, ENOMEM, ENOENT, EACCES};
+    case HostCall::kOpenNamespace:
+      // ENOENT: the process has exited (or /proc is not mounted).
+      return {ENOENT, EMFILE, ENFILE, ENOMEM, EACCES};
+    case HostCall::kSethostname:
+    case HostCall::kSetdomainname:
+      // EPERM: no CAP_SYS_ADMIN over the UTS namespace.
+      return {EPERM, EINVAL};
     case HostCall::kUnshare:
       // ENOSPC/EUSERS: per-user namespace limits.
       return {EPERM, EINVAL, ENOMEM, ENOSPC, EUSERS};
@@ -412,6 +442,9 @@ static std::vector<int> ErrnoList(HostCall call) {
     case HostCall::kGetPid:
     case HostCall::kGetParentPid:
     case HostCall::kEnvironment:
+    case HostCall::kGetUid:
+    case HostCall::kGetGid:
+    case HostCall::kGetHostname:  // uname(2) fails only EFAULT.
     case HostCall::kMonotonicNow:
     case HostCall::kRealNow:
     case HostCall::kSleepFor:

@@ -329,12 +329,53 @@ std::vector<std::string> FaultyHost::Environment() {
   return Call(HostCall::kEnvironment, [&] { return inner_.Environment(); });
 }
 
+absl::StatusOr<Fd> FaultyHost::OpenSelfExe() {
+  return Call(HostCall::kOpenSelfExe, [&] { return inner_.OpenSelfExe(); });
+}
+
+absl::Status FaultyHost::SetParentDeathSignal(Signal sig) {
+  return Call(HostCall::kSetParentDeathSignal,
+              [&] { return inner_.SetParentDeathSignal(sig); });
+}
+
+absl::Status FaultyHost::SetDumpable(bool dumpable) {
+  return Call(HostCall::kSetDumpable,
+              [&] { return inner_.SetDumpable(dumpable); });
+}
+
+Uid FaultyHost::GetUid() {
+  return Call(HostCall::kGetUid, [&] { return inner_.GetUid(); });
+}
+
+Gid FaultyHost::GetGid() {
+  return Call(HostCall::kGetGid, [&] { return inner_.GetGid(); });
+}
+
+absl::StatusOr<Fd> FaultyHost::OpenNamespace(Pid pid,
+                                             Namespaces one_namespace) {
+  return Call(HostCall::kOpenNamespace,
+              [&] { return inner_.OpenNamespace(pid, one_namespace); });
+}
+
 absl::Status FaultyHost::Unshare(Namespaces namespaces) {
   return Call(HostCall::kUnshare, [&] { return inner_.Unshare(namespaces); });
 }
 
 absl::Status FaultyHost::Setns(const Fd& fd, Namespaces type) {
   return Call(HostCall::kSetns, [&] { return inner_.Setns(fd, type); });
+}
+
+absl::Status FaultyHost::Sethostname(absl::string_view name) {
+  return Call(HostCall::kSethostname, [&] { return inner_.Sethostname(name); });
+}
+
+absl::Status FaultyHost::Setdomainname(absl::string_view name) {
+  return Call(HostCall::kSetdomainname,
+              [&] { return inner_.Setdomainname(name); });
+}
+
+absl::StatusOr<std::string> FaultyHost::GetHostname() {
+  return Call(HostCall::kGetHostname, [&] { return inner_.GetHostname(); });
 }
 
 absl::StatusOr<SignalSet> FaultyHost::BlockSignals(const SignalSet& set) {

@@ -100,8 +100,17 @@ class FaultyHost : public Host {
   absl::StatusOr<ProcessIdentity> GetProcessIdentity(Pid pid) override;
   absl::Status SetChildSubreaper() override;
   std::vector<std::string> Environment() override;
+  absl::StatusOr<Fd> OpenSelfExe() override;
+  absl::Status SetParentDeathSignal(Signal sig) override;
+  absl::Status SetDumpable(bool dumpable) override;
+  Uid GetUid() override;
+  Gid GetGid() override;
+  absl::StatusOr<Fd> OpenNamespace(Pid pid, Namespaces one_namespace) override;
   absl::Status Unshare(Namespaces namespaces) override;
   absl::Status Setns(const Fd& fd, Namespaces type) override;
+  absl::Status Sethostname(absl::string_view name) override;
+  absl::Status Setdomainname(absl::string_view name) override;
+  absl::StatusOr<std::string> GetHostname() override;
   absl::StatusOr<SignalSet> BlockSignals(const SignalSet& set) override;
   absl::StatusOr<SignalSet> UnblockSignals(const SignalSet& set) override;
   absl::StatusOr<SignalSet> SetSignalMask(const SignalSet& set) override;

@@ -234,6 +234,73 @@ TEST_F(FaultyHostTest, CallsThatCannotFailAreNeverFailed) {
   EXPECT_EQ(plan().fired().size(), 1u);
 }
 
+TEST_F(FaultyHostTest, ForwardsTheContainerLifecycleCalls) {
+  Fd ns(7, nullptr);
+  {
+    InSequence seq;
+    EXPECT_CALL(inner_, OpenSelfExe).WillOnce([this] {
+      return absl::StatusOr<Fd>(Fd(5, &inner_));
+    });
+    EXPECT_CALL(inner_, OpenNamespace(Pid{9}, Namespaces::kUts))
+        .WillOnce(Return(ErrnoError(ENOENT, "/proc/9/ns/uts")));
+    EXPECT_CALL(inner_, Setns(_, Namespaces::kPid))
+        .WillOnce(Return(absl::OkStatus()));
+    EXPECT_CALL(inner_, SetParentDeathSignal(Signal::kNone))
+        .WillOnce(Return(absl::OkStatus()));
+    EXPECT_CALL(inner_, SetDumpable(false)).WillOnce(Return(absl::OkStatus()));
+    EXPECT_CALL(inner_, Sethostname(Sv("box")))
+        .WillOnce(Return(absl::OkStatus()));
+    EXPECT_CALL(inner_, Setdomainname(Sv("example.org")))
+        .WillOnce(Return(absl::OkStatus()));
+    EXPECT_CALL(inner_, GetHostname)
+        .WillOnce(Return(absl::StatusOr<std::string>("box")));
+    EXPECT_CALL(inner_, GetUid).WillOnce(Return(0u));
+    EXPECT_CALL(inner_, GetGid).WillOnce(Return(5u));
+    EXPECT_CALL(inner_, CloseFd(5));
+  }
+  ASSERT_OK_AND_ASSIGN(Fd exe, host_.OpenSelfExe());
+  EXPECT_EQ(exe.get(), 5);
+  EXPECT_THAT(host_.OpenNamespace(Pid{9}, Namespaces::kUts), HasErrno(ENOENT));
+  EXPECT_OK(host_.Setns(ns, Namespaces::kPid));
+  EXPECT_OK(host_.SetParentDeathSignal(Signal::kNone));
+  EXPECT_OK(host_.SetDumpable(false));
+  EXPECT_OK(host_.Sethostname("box"));
+  EXPECT_OK(host_.Setdomainname("example.org"));
+  ASSERT_OK_AND_ASSIGN(std::string name, host_.GetHostname());
+  EXPECT_EQ(name, "box");
+  EXPECT_EQ(host_.GetUid(), 0u);
+  EXPECT_EQ(host_.GetGid(), 5u);
+  exe.Reset();
+  EXPECT_EQ(plan().CallsOf(HostCall::kOpenNamespace), 1u);
+  EXPECT_THAT(plan().TraceTail(10), HasSubstr("open_namespace -> ENOENT"));
+}
+
+TEST_F(FaultyHostTest, FailsLifecycleCallsWithoutCallingInner) {
+  plan().Add(
+      FaultRule::AtCallOf(HostCall::kSethostname, 1, Fault::Errno(EPERM)));
+  plan().Add(
+      FaultRule::AtCallOf(HostCall::kOpenSelfExe, 1, Fault::PlausibleErrno()));
+  plan().Add(FaultRule::AfterCall(
+      0, {HostCall::kGetUid, HostCall::kGetHostname, HostCall::kSetDumpable},
+      Fault::PlausibleErrno()));
+  EXPECT_CALL(inner_, Sethostname).Times(0);
+  EXPECT_CALL(inner_, OpenSelfExe).Times(0);
+  EXPECT_CALL(inner_, SetDumpable).Times(0);
+  EXPECT_CALL(inner_, GetUid).WillOnce(Return(0u));
+  EXPECT_CALL(inner_, GetHostname)
+      .WillOnce(Return(absl::StatusOr<std::string>("h")));
+  EXPECT_THAT(host_.Sethostname("x"), HasErrno(EPERM));
+  absl::StatusOr<Fd> exe = host_.OpenSelfExe();
+  ASSERT_FALSE(exe.ok());
+  EXPECT_THAT(PlausibleErrnos(HostCall::kOpenSelfExe),
+              ::testing::Contains(ErrnoOf(exe.status())));
+  EXPECT_THAT(host_.SetDumpable(true), HasErrno(EINVAL));
+  // getuid and uname cannot fail: the rule never fires on them.
+  EXPECT_EQ(host_.GetUid(), 0u);
+  EXPECT_OK(host_.GetHostname());
+  EXPECT_EQ(plan().fired().size(), 3u);
+}
+
 TEST_F(FaultyHostTest, EintrOnlyWhereItCanHappen) {
   plan().Add(FaultRule::AfterCall(0, HostCallSet::All(), Fault::Eintr()));
   EXPECT_CALL(inner_, MkdirAt);

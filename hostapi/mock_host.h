@@ -122,8 +122,19 @@ class MockHost : public Host, public FdOwner {
               (override));
   MOCK_METHOD(absl::Status, SetChildSubreaper, (), (override));
   MOCK_METHOD(std::vector<std::string>, Environment, (), (override));
+  MOCK_METHOD(absl::StatusOr<Fd>, OpenSelfExe, (), (override));
+  MOCK_METHOD(absl::Status, SetParentDeathSignal, (Signal sig), (override));
+  MOCK_METHOD(absl::Status, SetDumpable, (bool dumpable), (override));
+  MOCK_METHOD(Uid, GetUid, (), (override));
+  MOCK_METHOD(Gid, GetGid, (), (override));
+  MOCK_METHOD(absl::StatusOr<Fd>, OpenNamespace,
+              (Pid pid, Namespaces one_namespace), (override));
   MOCK_METHOD(absl::Status, Unshare, (Namespaces namespaces), (override));
   MOCK_METHOD(absl::Status, Setns, (const Fd& fd, Namespaces type), (override));
+  MOCK_METHOD(absl::Status, Sethostname, (absl::string_view name), (override));
+  MOCK_METHOD(absl::Status, Setdomainname, (absl::string_view name),
+              (override));
+  MOCK_METHOD(absl::StatusOr<std::string>, GetHostname, (), (override));
   MOCK_METHOD(absl::StatusOr<SignalSet>, BlockSignals, (const SignalSet& set),
               (override));
   MOCK_METHOD(absl::StatusOr<SignalSet>, UnblockSignals, (const SignalSet& set),

@@ -1,7 +1,9 @@
 // Processes and signals: spawn (clone + exec with namespaces and an fd map),
-// exec, wait, kill, pidfds, process identity, the subreaper bit, signal masks
-// and signalfd. One method per kernel call, except Spawn, which must be one
-// call: between clone and exec nothing may allocate or be interleaved.
+// exec, wait, kill, pidfds, process identity and credentials, the subreaper,
+// parent-death and dumpable bits, namespaces (open, unshare, setns), the
+// hostname, signal masks and signalfd. One method per kernel call, except
+// Spawn, which must be one call: between clone and exec nothing may allocate
+// or be interleaved.
 #ifndef RUNBOX_HOSTAPI_PROCESSES_H_
 #define RUNBOX_HOSTAPI_PROCESSES_H_
 
@@ -26,6 +28,14 @@ struct FdMapping {
   int target = 0;
 };
 
+// A namespace for the child to join: setns(fd, type) between clone and exec.
+// `fd` is a namespace fd (Processes::OpenNamespace); `type` is the one
+// namespace it must be, or kNone for any.
+struct NamespaceJoin {
+  Namespaces type = Namespaces::kNone;
+  const Fd* fd = nullptr;
+};
+
 struct SpawnRequest {
   // The program: `exec_fd` when set (execveat(fd, "", AT_EMPTY_PATH), as for
   // the sealed runbox binary), otherwise `path` (absolute or relative to the
@@ -37,6 +47,17 @@ struct SpawnRequest {
   std::vector<FdMapping> fds;
   // New namespaces for the child (clone flags).
   Namespaces new_namespaces = Namespaces::kNone;
+  // Existing namespaces the child joins, in this order, after clone (so
+  // after `new_namespaces` are made) and before anything else it does: the
+  // exec `path` is resolved in a joined mount namespace (`exec_fd` is
+  // unaffected). The caller orders them: on Linux a user namespace must
+  // come first, since joining it is what grants the privileges over the
+  // others. Joining a pid namespace here moves only the child's future
+  // children into it (as setns(CLONE_NEWPID) does); to start the child
+  // itself in a pid namespace, call Setns on that namespace before Spawn.
+  // A failed join is reported like an exec failure (EINVAL for a fd that is
+  // no namespace or of another type, EPERM), with no child left behind.
+  std::vector<NamespaceJoin> join_namespaces;
   // Signal the child gets when the caller dies (PR_SET_PDEATHSIG).
   Signal parent_death_signal = Signal::kNone;
   // setsid(2) in the child.
@@ -117,10 +138,50 @@ class Processes {
   virtual absl::Status SetChildSubreaper() = 0;
   // The caller's environment ("KEY=value"), as given at exec.
   virtual std::vector<std::string> Environment() = 0;
+  // open("/proc/self/exe", O_RDONLY | O_CLOEXEC): the program the caller
+  // runs, as executed (a memfd when it was started from one), so a copy of
+  // its bytes in a sealed memfd runs the same program (SpawnRequest::exec_fd).
+  virtual absl::StatusOr<Fd> OpenSelfExe() = 0;
+  // prctl(PR_SET_PDEATHSIG): the signal the caller gets when its parent
+  // dies; kNone clears it. (SpawnRequest::parent_death_signal sets it for a
+  // child from its start.) EINVAL for a signal out of range.
+  virtual absl::Status SetParentDeathSignal(Signal sig) = 0;
+  // prctl(PR_SET_DUMPABLE): whether the caller may dump core and be
+  // ptraced, and whether its /proc files belong to its own user rather than
+  // root.
+  virtual absl::Status SetDumpable(bool dumpable) = 0;
+  // getuid(2) and getgid(2): the caller's real ids in its user namespace.
+  virtual Uid GetUid() = 0;
+  virtual Gid GetGid() = 0;
 
-  // unshare(2) and setns(2) (`fd` from /proc/<pid>/ns/<type>).
+  // open("/proc/<pid>/ns/<name>", O_RDONLY | O_CLOEXEC), name one of user,
+  // mnt, pid, net, ipc, uts, cgroup, time: an fd naming one namespace of
+  // the process, for Setns and SpawnRequest::join_namespaces. For kPid it is
+  // the pid namespace the process itself is in. Two fds name the same
+  // namespace exactly when FStat gives both the same dev and ino. EINVAL
+  // unless `one_namespace` is exactly one namespace. ENOENT when `pid` names
+  // no process (reaped, or never was), and for an exited one (a zombie) for
+  // every type but kUser and kPid, which Linux still finds through its
+  // credentials and pid.
+  virtual absl::StatusOr<Fd> OpenNamespace(Pid pid,
+                                           Namespaces one_namespace) = 0;
+  // unshare(2): new namespaces for the caller (for kPid, for its future
+  // children only).
   virtual absl::Status Unshare(Namespaces namespaces) = 0;
+  // setns(2) with a namespace fd (OpenNamespace): the caller joins that
+  // namespace. Joining a mount namespace also moves the caller's root and
+  // cwd to the namespace's root. Joining a pid namespace (which must be the
+  // caller's own or one below it) changes only where the caller's future
+  // children are made, not the caller's own pid. `type` is the namespace
+  // the fd must be, or kNone for any. EINVAL when `fd` names no namespace,
+  // `type` does not match, or (user) it is the caller's own user namespace.
   virtual absl::Status Setns(const Fd& fd, Namespaces type) = 0;
+  // sethostname(2) and setdomainname(2) in the caller's UTS namespace;
+  // EINVAL beyond 64 bytes.
+  virtual absl::Status Sethostname(absl::string_view name) = 0;
+  virtual absl::Status Setdomainname(absl::string_view name) = 0;
+  // uname(2)'s nodename: the hostname of the caller's UTS namespace.
+  virtual absl::StatusOr<std::string> GetHostname() = 0;
 
   // sigprocmask(SIG_BLOCK / SIG_UNBLOCK / SIG_SETMASK); returns the old mask.
   virtual absl::StatusOr<SignalSet> BlockSignals(const SignalSet& set) = 0;

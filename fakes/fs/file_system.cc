@@ -541,6 +541,12 @@ absl::StatusOr<std::string> FileSystem::ReadAll(const InodeRef& inode) const {
   return inode->data;
 }
 
+std::shared_ptr<OpenFile> FileSystem::OpenInode(const InodeRef& inode,
+                                                OpenFlags flags) {
+  flags &= OpenFlags::kWriteOnly | OpenFlags::kReadWrite;
+  return std::make_shared<FileDescription>(inode, flags, impl_->now);
+}
+
 std::shared_ptr<OpenFile> FileSystem::CreateMemfd(absl::string_view name,
                                                   MemfdFlags flags) {
   InodeRef inode = impl_->NewInode(FileType::kRegular, 0777);

@@ -102,6 +102,10 @@ class FileSystem {
   FileType TypeOf(const InodeRef& inode) const;
   // Content of a regular file (for exec of fake programs).
   absl::StatusOr<std::string> ReadAll(const InodeRef& inode) const;
+  // A new description of `inode`, as opening one of its /proc magic links
+  // (/proc/self/exe) makes: no path walk, the inode may be unlinked or a
+  // memfd. `flags` gives the access mode only.
+  std::shared_ptr<OpenFile> OpenInode(const InodeRef& inode, OpenFlags flags);
 
   // memfd_create: an unlinked regular file, never part of the tree.
   std::shared_ptr<OpenFile> CreateMemfd(absl::string_view name,

@@ -949,6 +949,20 @@ TEST_F(FileSystemTest, MemfdIsAnUnlinkedFile) {
   EXPECT_THAT(fs_.AddSeals(*memfd, Seals::kWrite), HasErrno(EPERM));
 }
 
+TEST_F(FileSystemTest, OpenInodeMakesAFreshDescription) {
+  std::shared_ptr<OpenFile> memfd = fs_.CreateMemfd("exe", MemfdFlags::kNone);
+  ASSERT_OK(memfd->Write(Bytes("program")).status());
+  // Its own offset (0, while the memfd's is at the end), read-only; flags
+  // beyond the access mode (kTruncate) are ignored.
+  std::shared_ptr<OpenFile> again = fs_.OpenInode(
+      fs_.InodeOf(*memfd), OpenFlags::kReadOnly | OpenFlags::kTruncate);
+  char buf[16];
+  ASSERT_OK_AND_ASSIGN(size_t n, again->Read(absl::MakeSpan(buf)));
+  EXPECT_EQ(std::string(buf, n), "program");
+  EXPECT_THAT(again->Write(Bytes("x")), HasErrno(EBADF));
+  EXPECT_EQ(fs_.InodeOf(*again), fs_.InodeOf(*memfd));
+}
+
 TEST_F(FileSystemTest, MemfdSeals) {
   std::shared_ptr<OpenFile> memfd =
       fs_.CreateMemfd("sealed", MemfdFlags::kAllowSealing);

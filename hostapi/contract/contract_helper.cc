@@ -231,6 +231,198 @@ int CttyWithoutSession(Host& host, const Args& a) {
   return IsErrno(s, EPERM) ? 0 : 2;
 }
 
+// "<size> <ino> <dev>\n" of an open file.
+std::optional<std::string> StatLine(Host& host, const Fd& fd) {
+  absl::StatusOr<FileStat> st = host.FStat(fd);
+  if (!st.ok()) return std::nullopt;
+  return absl::StrCat(st->size, " ", st->ino, " ", st->dev, "\n");
+}
+
+std::string ErrorLine(const absl::Status& status) {
+  return absl::StrCat("error ", ErrnoName(ErrnoOf(status)), "\n");
+}
+
+int PrintSelfExe(Host& host, const Args& a) {
+  absl::StatusOr<Fd> exe = host.OpenSelfExe();
+  if (!exe.ok()) return 2;
+  std::optional<std::string> line = StatLine(host, *exe);
+  if (!line.has_value()) return 3;
+  return WriteAll(host, 1, *line) ? 0 : 1;
+}
+
+int ReexecSelf(Host& host, const Args& a) {
+  if (a.size() < 3) return kUsage;
+  absl::StatusOr<Fd> exe = host.OpenSelfExe();
+  if (!exe.ok()) return 2;
+  absl::StatusOr<Fd> copy =
+      host.MemfdCreate("contract_helper", MemfdFlags::kAllowSealing);
+  if (!copy.ok()) return 3;
+  char buf[16384];
+  for (;;) {
+    absl::StatusOr<size_t> n = host.Read(*exe, absl::MakeSpan(buf));
+    if (!n.ok()) return 4;
+    if (*n == 0) break;
+    absl::string_view chunk(buf, *n);
+    while (!chunk.empty()) {
+      absl::StatusOr<size_t> w = host.Write(*copy, chunk);
+      if (!w.ok() || *w == 0) return 5;
+      chunk.remove_prefix(*w);
+    }
+  }
+  if (!host.AddSeals(*copy, Seals::kSeal | Seals::kShrink | Seals::kGrow |
+                                Seals::kWrite)
+           .ok()) {
+    return 6;
+  }
+  std::optional<std::string> line = StatLine(host, *copy);
+  if (!line.has_value() || !WriteAll(host, 1, *line)) return 7;
+  Fd out = Inherited(1);
+  SpawnRequest req;
+  req.exec_fd = &*copy;
+  req.argv = {a[0]};
+  req.argv.insert(req.argv.end(), a.begin() + 2, a.end());
+  req.fds = {{&out, 1}};
+  absl::StatusOr<SpawnResult> child = host.Spawn(req);
+  if (!child.ok()) return 8;
+  absl::StatusOr<std::optional<WaitResult>> r =
+      host.Wait(child->pid, WaitFlags::kNone);
+  if (!r.ok() || !r->has_value() || !(*r)->status.exited()) return 9;
+  return (*r)->status.code;
+}
+
+int PrintPidAndWait(Host& host, const Args& a) {
+  if (!WriteAll(host, 1,
+                absl::StrCat(host.GetPid().value, " ",
+                             host.GetParentPid().value, "\n"))) {
+    return 1;
+  }
+  ReadToEnd(host, 0);
+  return 0;
+}
+
+int SetnsPidAndSpawn(Host& host, const Args& a) {
+  if (a.size() != 3) return kUsage;
+  std::optional<int> pid = ParseInt(a[2]);
+  if (!pid.has_value()) return kUsage;
+  absl::StatusOr<Fd> ns = host.OpenNamespace(Pid{*pid}, Namespaces::kPid);
+  if (!ns.ok()) return 2;
+  if (!host.Setns(*ns, Namespaces::kPid).ok()) return 3;
+  absl::StatusOr<PipeFds> in = host.Pipe();
+  absl::StatusOr<PipeFds> out = host.Pipe();
+  if (!in.ok() || !out.ok()) return 4;
+  SpawnRequest req;
+  req.path = a[0];
+  req.argv = {a[0], "print-pid-and-wait"};
+  req.fds = {{&in->read, 0}, {&out->write, 1}};
+  absl::StatusOr<SpawnResult> child = host.Spawn(req);
+  if (!child.ok()) return 5;
+  in->read.Reset();
+  out->write.Reset();
+  // What the child printed: "<pid> <ppid>\n", as it sees them.
+  std::string printed;
+  char c = 0;
+  while (printed.empty() || printed.back() != '\n') {
+    absl::StatusOr<size_t> n = host.Read(out->read, absl::MakeSpan(&c, 1));
+    if (!n.ok() || *n == 0) return 6;
+    printed.push_back(c);
+  }
+  printed.pop_back();
+  absl::StatusOr<Fd> child_ns =
+      host.OpenNamespace(child->pid, Namespaces::kPid);
+  if (!child_ns.ok()) return 7;
+  std::optional<std::string> line = StatLine(host, *child_ns);
+  if (!line.has_value()) return 8;
+  // The "<size> " prefix of the stat line is always "0 " here.
+  absl::string_view ino_dev(*line);
+  ino_dev.remove_prefix(ino_dev.find(' ') + 1);
+  if (!WriteAll(host, 1, absl::StrCat(printed, " ", ino_dev))) return 9;
+  in->write.Reset();
+  absl::StatusOr<std::optional<WaitResult>> r =
+      host.Wait(child->pid, WaitFlags::kNone);
+  if (!r.ok() || !r->has_value()) return 10;
+  return (*r)->status == ExitStatus::Exited(0) ? 0 : 11;
+}
+
+bool WriteHostname(Host& host) {
+  absl::StatusOr<std::string> name = host.GetHostname();
+  return name.ok() && WriteAll(host, 1, absl::StrCat(*name, "\n"));
+}
+
+int HoldUts(Host& host, const Args& a) {
+  if (a.size() != 3) return kUsage;
+  if (!host.Sethostname(a[2]).ok()) return 2;
+  if (!host.Setdomainname("contract.test").ok()) return 3;
+  if (!WriteAll(host, 1, "ready\n")) return 4;
+  ReadToEnd(host, 0);
+  return WriteHostname(host) ? 0 : 5;
+}
+
+int JoinUts(Host& host, const Args& a) {
+  if (a.size() != 4) return kUsage;
+  std::optional<int> pid = ParseInt(a[2]);
+  if (!pid.has_value()) return kUsage;
+  absl::StatusOr<Fd> ns = host.OpenNamespace(Pid{*pid}, Namespaces::kUts);
+  if (!ns.ok()) return 2;
+  if (!host.Setns(*ns, Namespaces::kUts).ok()) return 3;
+  if (!WriteHostname(host)) return 4;
+  if (!host.Sethostname(a[3]).ok()) return 5;
+  return WriteHostname(host) ? 0 : 6;
+}
+
+int PrintHostname(Host& host, const Args& a) {
+  return WriteHostname(host) ? 0 : 1;
+}
+
+int SetHostname(Host& host, const Args& a) {
+  if (a.size() != 3) return kUsage;
+  absl::Status s = host.Sethostname(a[2]);
+  if (!s.ok()) return WriteAll(host, 1, ErrorLine(s)) ? 0 : 1;
+  return WriteHostname(host) ? 0 : 1;
+}
+
+int SetDomainname(Host& host, const Args& a) {
+  if (a.size() != 3) return kUsage;
+  absl::Status s = host.Setdomainname(a[2]);
+  return WriteAll(host, 1, s.ok() ? std::string("ok\n") : ErrorLine(s)) ? 0 : 1;
+}
+
+int DeathsigChild(Host& host, const Args& a) {
+  if (a.size() != 3) return kUsage;
+  absl::StatusOr<PipeFds> sync = host.Pipe();
+  if (!sync.ok()) return 2;
+  Fd hold = Inherited(3);
+  Fd out = Inherited(1);
+  SpawnRequest req;
+  req.path = a[0];
+  req.argv = {a[0], "deathsig-grandchild", a[2]};
+  req.fds = {{&hold, 0}, {&out, 1}, {&sync->write, 3}};
+  req.parent_death_signal = Signal::kKill;
+  absl::StatusOr<SpawnResult> child = host.Spawn(req);
+  if (!child.ok()) return 3;
+  sync->write.Reset();
+  char c = 0;
+  std::string got;
+  while (got.empty() || got.back() != '\n') {
+    absl::StatusOr<size_t> n = host.Read(sync->read, absl::MakeSpan(&c, 1));
+    if (!n.ok() || *n == 0) return 4;
+    got.push_back(c);
+  }
+  if (got != "ready\n") return 5;
+  if (!WriteAll(host, 1, absl::StrCat(child->pid.value, "\n"))) return 6;
+  ReadToEnd(host, 0);
+  return 0;
+}
+
+int DeathsigGrandchild(Host& host, const Args& a) {
+  if (a.size() != 3 || (a[2] != "clear" && a[2] != "keep")) return kUsage;
+  if (a[2] == "clear" && !host.SetParentDeathSignal(Signal::kNone).ok()) {
+    return 2;
+  }
+  if (!WriteAll(host, 3, "ready\n")) return 3;
+  ReadToEnd(host, 0);
+  return WriteAll(host, 1, "alive\n") ? 0 : 4;
+}
+
 }  // namespace
 
 int ContractHelperMain(Host& host, const std::vector<std::string>& argv) {
@@ -256,6 +448,17 @@ int ContractHelperMain(Host& host, const std::vector<std::string>& argv) {
           {"connect-and-send", ConnectAndSend},
           {"session-and-ctty", SessionAndCtty},
           {"ctty-without-session", CttyWithoutSession},
+          {"print-self-exe", PrintSelfExe},
+          {"reexec-self", ReexecSelf},
+          {"print-pid-and-wait", PrintPidAndWait},
+          {"setns-pid-and-spawn", SetnsPidAndSpawn},
+          {"hold-uts", HoldUts},
+          {"join-uts", JoinUts},
+          {"print-hostname", PrintHostname},
+          {"set-hostname", SetHostname},
+          {"set-domainname", SetDomainname},
+          {"deathsig-child", DeathsigChild},
+          {"deathsig-grandchild", DeathsigGrandchild},
       };
   if (argv.size() < 2) return kUsage;
   auto it = commands->find(argv[1]);

@@ -45,6 +45,37 @@ namespace runbox::contract {
 //                             or 10 + the failing step.
 //   ctty-without-session      TIOCSCTTY on fd 0 without setsid: exit 0 if
 //                             it fails EPERM, 1 if it works, 2 else.
+//   print-self-exe            fstat of OpenSelfExe: write "<size> <ino>
+//                             <dev>\n" to fd 1.
+//   reexec-self ARGS...       copy OpenSelfExe into a sealed memfd, write its
+//                             "<size> <ino> <dev>\n" to fd 1, spawn the copy
+//                             with argv {argv[0], ARGS...} and fd 1, and
+//                             exit with its exit code.
+//   print-pid-and-wait        write "<pid> <ppid>\n" to fd 1, read fd 0
+//                             until EOF, exit 0.
+//   setns-pid-and-spawn PID   setns into the pid namespace of PID, spawn
+//                             print-pid-and-wait, write "<its pid> <its
+//                             ppid> <ino> <dev>\n" (what it printed, then
+//                             the fstat of its pid namespace) to fd 1.
+//   hold-uts NAME             sethostname NAME and setdomainname, write
+//                             "ready\n" to fd 1, read fd 0 until EOF, then
+//                             write the hostname and "\n" to fd 1.
+//   join-uts PID NAME         setns into the UTS namespace of PID, write
+//                             the hostname and "\n" to fd 1, sethostname
+//                             NAME, write the hostname and "\n" again.
+//   print-hostname            write the hostname and "\n" to fd 1.
+//   set-hostname NAME         sethostname NAME, then write the hostname and
+//                             "\n" to fd 1, or "error <ERRNO>\n" on failure.
+//   set-domainname NAME       setdomainname NAME, write "ok\n" or "error
+//                             <ERRNO>\n" to fd 1.
+//   deathsig-child MODE       spawn deathsig-grandchild MODE (our fd 3 as
+//                             its fd 0, fd 1 shared, SIGKILL as its
+//                             parent-death signal), wait for its "ready\n"
+//                             on a pipe, write its pid and "\n" to fd 1,
+//                             read fd 0 until EOF, exit 0.
+//   deathsig-grandchild MODE  MODE "clear": clear the parent-death signal
+//                             ("keep": do not). Write "ready\n" to fd 3,
+//                             read fd 0 until EOF, write "alive\n" to fd 1.
 // Unknown subcommands and bad arguments exit 100.
 int ContractHelperMain(Host& host, const std::vector<std::string>& argv);
 

@@ -1,12 +1,15 @@
-// Contract of Processes (spawn, wait, kill, pidfds, identity, subreaper) on
-// both hosts, using the contract helper as the child. Linux (clone(2),
-// execve(2), wait4(2), kill(2), pidfd_open(2)) is the reference.
+// Contract of Processes (spawn, wait, kill, pidfds, identity, credentials,
+// subreaper, parent-death signal, /proc/self/exe) on both hosts, using the
+// contract helper as the child. Linux (clone(2), execve(2), wait4(2),
+// kill(2), pidfd_open(2), prctl(2)) is the reference. Namespaces and the
+// hostname are in namespaces_contract_test.cc.
 #include <string>
 #include <vector>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -567,6 +570,116 @@ TEST_P(ProcessesContract, SpawnedChildStartsWithDefaultDispositions) {
     EXPECT_THAT(WaitFor(host, s.child.pid),
                 IsOkAndHolds(ExitStatus::Signaled(Signal::kTerm)));
     std::move(reap).Cancel();
+  });
+}
+
+TEST_P(ProcessesContract, SelfExeIsTheExecutableTheProcessRuns) {
+  Run([&](Host& host, const std::string& dir) {
+    ASSERT_OK_AND_ASSIGN(HelperRun run,
+                         RunHelper(host, helper(), {"print-self-exe"}));
+    EXPECT_EQ(run.status, ExitStatus::Exited(0));
+    ASSERT_OK_AND_ASSIGN(
+        FileStat st, host.StatAt(Fd::Cwd(), helper(), FollowSymlinks::kFollow));
+    EXPECT_EQ(run.out, absl::StrCat(st.size, " ", st.ino, " ", st.dev, "\n"));
+    // Ours is a readable regular file too.
+    ASSERT_OK_AND_ASSIGN(Fd exe, host.OpenSelfExe());
+    ASSERT_OK_AND_ASSIGN(FileStat own, host.FStat(exe));
+    EXPECT_EQ(own.type, FileType::kRegular);
+    EXPECT_THAT(ReadSome(host, exe, 4),
+                IsOkAndHolds(::testing::SizeIs(::testing::Gt(0u))));
+  });
+}
+
+TEST_P(ProcessesContract, SelfExeCopiedToAMemfdRunsTheSameProgram) {
+  Run([&](Host& host, const std::string& dir) {
+    // The helper copies its own executable into a sealed memfd and runs the
+    // copy, which reports its /proc/self/exe: the memfd, not the file.
+    ASSERT_OK_AND_ASSIGN(
+        HelperRun run,
+        RunHelper(host, helper(), {"reexec-self", "print-self-exe"}));
+    EXPECT_EQ(run.status, ExitStatus::Exited(0)) << run.out;
+    std::vector<std::string> lines =
+        absl::StrSplit(run.out, '\n', absl::SkipEmpty());
+    ASSERT_EQ(lines.size(), 2u) << run.out;
+    EXPECT_EQ(lines[0], lines[1]);
+    ASSERT_OK_AND_ASSIGN(
+        FileStat st, host.StatAt(Fd::Cwd(), helper(), FollowSymlinks::kFollow));
+    EXPECT_THAT(lines[0], ::testing::StartsWith(absl::StrCat(st.size, " ")));
+    EXPECT_NE(lines[0], absl::StrCat(st.size, " ", st.ino, " ", st.dev));
+    // The copy is a complete program: it takes argv and exits as told.
+    ASSERT_OK_AND_ASSIGN(
+        run, RunHelper(host, helper(), {"reexec-self", "exit", "9"}));
+    EXPECT_EQ(run.status, ExitStatus::Exited(9));
+  });
+}
+
+TEST_P(ProcessesContract, RootHasUidAndGidZero) {
+  Run([&](Host& host, const std::string& dir) {
+    EXPECT_EQ(host.GetUid(), 0u);
+    EXPECT_EQ(host.GetGid(), 0u);
+  });
+}
+
+TEST_P(ProcessesContract, SetDumpableAndBadParentDeathSignal) {
+  Run([&](Host& host, const std::string& dir) {
+    EXPECT_OK(host.SetDumpable(true));
+    EXPECT_THAT(host.SetParentDeathSignal(static_cast<Signal>(kMaxSignal + 1)),
+                HasErrno(EINVAL));
+  });
+}
+
+// Runs deathsig-child MODE: a child spawns a grandchild with SIGKILL as its
+// parent-death signal (which the grandchild clears or keeps), then exits
+// when told. Returns what the grandchild printed after the child's exit.
+absl::StatusOr<std::string> GrandchildAfterParentExit(Host& host,
+                                                      const std::string& helper,
+                                                      const std::string& mode) {
+  ASSIGN_OR_RETURN(PipeFds release, host.Pipe());  // The child's stdin.
+  ASSIGN_OR_RETURN(PipeFds hold, host.Pipe());     // The grandchild's.
+  ASSIGN_OR_RETURN(PipeFds out, host.Pipe());
+  ASSIGN_OR_RETURN(
+      SpawnResult child,
+      SpawnHelper(host, helper, {"deathsig-child", mode},
+                  {{&release.read, 0}, {&out.write, 1}, {&hold.read, 3}}));
+  absl::Cleanup reap = [&] { KillAndReap(host, child.pid); };
+  release.read.Reset();
+  hold.read.Reset();
+  out.write.Reset();
+  ASSIGN_OR_RETURN(std::string line, ReadUntil(host, out.read, '\n'));
+  int gc_value = 0;
+  if (!absl::SimpleAtoi(absl::StripSuffix(line, "\n"), &gc_value)) {
+    return absl::InternalError(absl::StrCat("deathsig-child said: ", line));
+  }
+  // Both still run. A pidfd tells when the grandchild is gone, whoever
+  // reaps it.
+  ASSIGN_OR_RETURN(Fd grandchild, host.PidfdOpen(Pid{gc_value}));
+  release.write.Reset();
+  ASSIGN_OR_RETURN(ExitStatus status, WaitFor(host, child.pid));
+  std::move(reap).Cancel();
+  if (status != ExitStatus::Exited(0)) {
+    return absl::InternalError(
+        absl::StrCat("deathsig-child ended with ", ToString(status)));
+  }
+  // The grandchild is an orphan now, or dead: let it finish if it runs.
+  hold.write.Reset();
+  ASSIGN_OR_RETURN(std::string rest, ReadToEof(host, out.read));
+  PollFd pfd{.fd = &grandchild, .events = PollEvents::kIn};
+  ASSIGN_OR_RETURN(int ready, host.Poll(absl::MakeSpan(&pfd, 1), std::nullopt));
+  if (ready != 1) return absl::InternalError("grandchild pidfd not readable");
+  return rest;
+}
+
+TEST_P(ProcessesContract, ParentDeathSignalKillsTheOrphan) {
+  Run([&](Host& host, const std::string& dir) {
+    EXPECT_THAT(GrandchildAfterParentExit(host, helper(), "keep"),
+                IsOkAndHolds(""));
+  });
+}
+
+TEST_P(ProcessesContract, ClearedParentDeathSignalLetsTheOrphanLive) {
+  Run([&](Host& host, const std::string& dir) {
+    EXPECT_THAT(GrandchildAfterParentExit(host, helper(), "clear"),
+                IsOkAndHolds("alive\n"));
   });
 }
 

@@ -1,7 +1,8 @@
 // LinuxHost's Processes (except signal masks and signalfd, in
-// signals_linux.cc): spawn with clone3 + execve, exec, wait, kill, pidfds,
-// process identity from /proc/<pid>/stat, the subreaper bit, the
-// environment, unshare and setns.
+// signals_linux.cc): spawn with clone3 + setns + execve, exec, wait, kill,
+// pidfds, process identity from /proc/<pid>/stat, credentials, the prctl
+// bits (subreaper, parent-death signal, dumpable), /proc/self/exe, the
+// environment, namespace fds, unshare and setns, and the hostname.
 //
 // Spawn builds every buffer before clone; the child only makes system calls
 // (no allocation, no locks, nothing glibc caches per thread) and reports a
@@ -12,8 +13,10 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +65,7 @@ struct CloneArgs {
 
 // The step of the child that failed, for the error message.
 enum ChildStep : int32_t {
+  kStepSetns,
   kStepDeathSignal,
   kStepSetsid,
   kStepFdMap,
@@ -71,6 +75,8 @@ enum ChildStep : int32_t {
 
 const char* ChildStepName(int32_t step) {
   switch (step) {
+    case kStepSetns:
+      return "setns";
     case kStepDeathSignal:
       return "prctl PR_SET_PDEATHSIG";
     case kStepSetsid:
@@ -94,7 +100,10 @@ struct ChildError {
 // Everything the child needs, prepared by the parent before clone.
 struct ChildPlan {
   const char* path = nullptr;
-  int exec_fd = -1;  // execveat(exec_fd, "") when >= 0.
+  int exec_fd = -1;             // execveat(exec_fd, "") when >= 0.
+  const int* ns_fds = nullptr;  // setns(ns_fds[i], ns_types[i]), in order.
+  const int* ns_types = nullptr;
+  size_t ns_count = 0;
   char* const* argv = nullptr;
   char* const* envp = nullptr;
   const int* sources = nullptr;  // fd map, `map_size` entries each.
@@ -159,13 +168,24 @@ int CloseRange(unsigned int lo, unsigned int hi) {
   int report_fd = plan.error_pipe;
   ResetSignalDispositions();
 
+  // Joins come first, while every descriptor still has the number the
+  // parent resolved (the fd map below renumbers), and before the death
+  // signal, which a credential change could clear.
+  for (size_t i = 0; i < plan.ns_count; ++i) {
+    if (setns(plan.ns_fds[i], plan.ns_types[i]) != 0) {
+      ChildFail(report_fd, kStepSetns, errno);
+    }
+  }
+
   if (plan.death_signal != 0) {
     if (prctl(PR_SET_PDEATHSIG, plan.death_signal, 0, 0, 0) != 0) {
       ChildFail(report_fd, kStepDeathSignal, errno);
     }
     // The parent may have died before prctl; then nobody sends the signal,
     // so send it ourselves. It stays pending until the mask is cleared.
-    if (plan.check_parent && getppid() != plan.parent_pid) {
+    // (getppid() is 0 while the parent lies outside our pid namespace.)
+    pid_t ppid = getppid();
+    if (plan.check_parent && ppid != 0 && ppid != plan.parent_pid) {
       kill(getpid(), plan.death_signal);
       sigset_t none;
       sigemptyset(&none);
@@ -253,6 +273,44 @@ void ReapChild(pid_t pid) {
   }
 }
 
+// Whether the caller's children are made in its own pid namespace, i.e. it
+// has not unshared or joined another one for them (then a child's getppid()
+// names the caller). True when /proc cannot tell (before Linux 4.12).
+bool ChildrenShareOurPidNamespace() {
+  struct stat own;
+  struct stat children;
+  if (stat("/proc/self/ns/pid", &own) != 0 ||
+      stat("/proc/self/ns/pid_for_children", &children) != 0) {
+    return true;
+  }
+  return own.st_dev == children.st_dev && own.st_ino == children.st_ino;
+}
+
+// The /proc/<pid>/ns/ entry of one namespace type; nullptr when
+// `one_namespace` is not exactly one.
+const char* NamespaceFileName(Namespaces one_namespace) {
+  switch (one_namespace) {
+    case Namespaces::kUser:
+      return "user";
+    case Namespaces::kMount:
+      return "mnt";
+    case Namespaces::kPid:
+      return "pid";
+    case Namespaces::kNet:
+      return "net";
+    case Namespaces::kIpc:
+      return "ipc";
+    case Namespaces::kUts:
+      return "uts";
+    case Namespaces::kCgroup:
+      return "cgroup";
+    case Namespaces::kTime:
+      return "time";
+    default:
+      return nullptr;
+  }
+}
+
 std::string ProgramName(const std::string& path, const Fd* exec_fd) {
   if (exec_fd != nullptr && path.empty()) {
     return absl::StrCat("fd ", exec_fd->get());
@@ -291,6 +349,17 @@ absl::StatusOr<SpawnResult> LinuxHost::Spawn(const SpawnRequest& request) {
   if (request.exec_fd != nullptr && request.exec_fd->get() < 0) {
     return ErrnoError(EBADF, absl::StrCat(context, ": exec fd"));
   }
+  std::vector<int> ns_fds;
+  std::vector<int> ns_types;
+  ns_fds.reserve(request.join_namespaces.size());
+  ns_types.reserve(request.join_namespaces.size());
+  for (const NamespaceJoin& join : request.join_namespaces) {
+    if (join.fd == nullptr || join.fd->get() < 0) {
+      return ErrnoError(EBADF, absl::StrCat(context, ": namespace fd"));
+    }
+    ns_fds.push_back(join.fd->get());
+    ns_types.push_back(linux_internal::ToCloneFlags(join.type));
+  }
 
   std::vector<char*> argv = CStringArray(request.argv);
   std::vector<char*> envp = CStringArray(request.env);
@@ -307,6 +376,9 @@ absl::StatusOr<SpawnResult> LinuxHost::Spawn(const SpawnRequest& request) {
   ChildPlan plan;
   plan.path = request.path.c_str();
   plan.exec_fd = request.exec_fd != nullptr ? request.exec_fd->get() : -1;
+  plan.ns_fds = ns_fds.data();
+  plan.ns_types = ns_types.data();
+  plan.ns_count = ns_fds.size();
   plan.argv = argv.data();
   plan.envp = envp.data();
   plan.sources = sources.data();
@@ -318,8 +390,10 @@ absl::StatusOr<SpawnResult> LinuxHost::Spawn(const SpawnRequest& request) {
   plan.max_target = max_target;
   plan.error_pipe = error_write.get();
   plan.death_signal = static_cast<int>(request.parent_death_signal);
-  // In a new pid namespace getppid() is 0: the parent lies outside it.
-  plan.check_parent = !Has(request.new_namespaces, Namespaces::kPid);
+  // In another pid namespace (a new one, or one the caller joined for its
+  // children) getppid() is 0: the parent lies outside it.
+  plan.check_parent = !Has(request.new_namespaces, Namespaces::kPid) &&
+                      ChildrenShareOurPidNamespace();
   plan.parent_pid = getpid();
   plan.new_session = request.new_session;
 
@@ -516,6 +590,46 @@ std::vector<std::string> LinuxHost::Environment() {
   return out;
 }
 
+absl::StatusOr<Fd> LinuxHost::OpenSelfExe() {
+  int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  int err = errno;
+  if (fd < 0) return PathError(err, "open", "/proc/self/exe");
+  return Own(fd);
+}
+
+absl::Status LinuxHost::SetParentDeathSignal(Signal sig) {
+  int rc = prctl(PR_SET_PDEATHSIG, static_cast<unsigned long>(sig), 0, 0, 0);
+  int err = errno;
+  if (rc != 0) return CallError(err, "prctl PR_SET_PDEATHSIG");
+  return absl::OkStatus();
+}
+
+absl::Status LinuxHost::SetDumpable(bool dumpable) {
+  int rc = prctl(PR_SET_DUMPABLE, dumpable ? 1UL : 0UL, 0, 0, 0);
+  int err = errno;
+  if (rc != 0) return CallError(err, "prctl PR_SET_DUMPABLE");
+  return absl::OkStatus();
+}
+
+Uid LinuxHost::GetUid() { return getuid(); }
+
+Gid LinuxHost::GetGid() { return getgid(); }
+
+absl::StatusOr<Fd> LinuxHost::OpenNamespace(Pid pid, Namespaces one_namespace) {
+  const char* name = NamespaceFileName(one_namespace);
+  if (name == nullptr) {
+    return ErrnoError(EINVAL, absl::StrCat("open namespace of ", pid.value,
+                                           ": not exactly one namespace"));
+  }
+  std::string path = absl::StrCat("/proc/", pid.value, "/ns/", name);
+  // /proc/0 and negative pids do not exist: ENOENT, as for a reaped pid.
+  if (pid.value <= 0) return PathError(ENOENT, "open", path);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int err = errno;
+  if (fd < 0) return PathError(err, "open", path);
+  return Own(fd);
+}
+
 absl::Status LinuxHost::Unshare(Namespaces namespaces) {
   int rc = unshare(linux_internal::ToCloneFlags(namespaces));
   int err = errno;
@@ -528,6 +642,29 @@ absl::Status LinuxHost::Setns(const Fd& fd, Namespaces type) {
   int err = errno;
   if (rc != 0) return FdError(err, "setns", fd.get());
   return absl::OkStatus();
+}
+
+absl::Status LinuxHost::Sethostname(absl::string_view name) {
+  int rc = sethostname(name.data(), name.size());
+  int err = errno;
+  if (rc != 0) return CallError(err, "sethostname");
+  return absl::OkStatus();
+}
+
+absl::Status LinuxHost::Setdomainname(absl::string_view name) {
+  int rc = setdomainname(name.data(), name.size());
+  int err = errno;
+  if (rc != 0) return CallError(err, "setdomainname");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> LinuxHost::GetHostname() {
+  struct utsname names;
+  if (uname(&names) != 0) {
+    int err = errno;
+    return CallError(err, "uname");
+  }
+  return std::string(names.nodename);
 }
 
 }  // namespace runbox
