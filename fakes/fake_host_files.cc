@@ -1,5 +1,6 @@
 // FakeHost's Files and Locks: fd-table lookups around FileSystem calls,
 // blocking reads/writes/flocks parked in virtual time, SIGPIPE, and poll.
+#include <algorithm>
 #include <cerrno>
 #include <utility>
 
@@ -254,6 +255,37 @@ absl::Status FakeHost::Fchdir(const Fd& dir) {
   self->path.cwd = std::move(inode);
   return absl::OkStatus();
 }
+
+// getcwd(3) walks up from the working directory to the process's root,
+// naming each directory by finding its inode among its parent's entries.
+absl::StatusOr<std::string> FakeHost::GetCwd() {
+  FAKE_ENTER("getcwd");
+  const PathContext& ctx = self->path;
+  std::vector<std::string> names;
+  InodeRef dir = ctx.cwd;
+  while (dir != ctx.root) {
+    InodeRef parent = k_.fs.ParentOf(dir);
+    if (parent == dir) break;  // The file system root (outside a chroot).
+    ASSIGN_OR_RETURN(FileStat stat,
+                     k_.fs.StatAt(ctx, dir, "", FollowSymlinks::kNoFollow));
+    std::shared_ptr<OpenFile> listing =
+        k_.fs.OpenInode(parent, OpenFlags::kDirectory);
+    ASSIGN_OR_RETURN(std::vector<DirEntry> entries, k_.fs.ReadDir(*listing));
+    auto it = std::find_if(entries.begin(), entries.end(),
+                           [&](const DirEntry& e) { return e.ino == stat.ino; });
+    // An unlinked working directory has no name (Linux: ENOENT).
+    if (it == entries.end()) return ErrnoError(ENOENT, "getcwd");
+    names.push_back(it->name);
+    dir = parent;
+  }
+  std::string path;
+  for (auto it = names.rbegin(); it != names.rend(); ++it) {
+    path += "/" + *it;
+  }
+  return path.empty() ? "/" : path;
+}
+
+Fd FakeHost::AdoptFd(int fd) { return Fd(fd, this); }
 
 uint32_t FakeHost::Umask(uint32_t mask) {
   Process* self = Enter("umask");

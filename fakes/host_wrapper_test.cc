@@ -146,6 +146,11 @@ class CountingHost final : public Host {
     ++calls;
     return inner_.Umask(mask);
   }
+  absl::StatusOr<std::string> GetCwd() override {
+    ++calls;
+    return inner_.GetCwd();
+  }
+  Fd AdoptFd(int fd) override { return inner_.AdoptFd(fd); }
   absl::Status Flock(const Fd& fd, LockOp op, LockWait wait) override {
     ++calls;
     return inner_.Flock(fd, op, wait);

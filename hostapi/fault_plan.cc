@@ -112,6 +112,8 @@ absl::string_view HostCallName(HostCall call) {
       return "fchdir";
     case HostCall::kUmask:
       return "umask";
+    case HostCall::kGetCwd:
+      return "getcwd";
     case HostCall::kFlock:
       return "flock";
     case HostCall::kSpawn:
@@ -320,6 +322,9 @@ static std::vector<int> ErrnoList(HostCall call) {
       return {EINTR, ENOMEM};
     case HostCall::kFchdir:
       return {EACCES, ENOTDIR, EIO};
+    case HostCall::kGetCwd:
+      // ENOENT: the working directory was unlinked.
+      return {ENOENT, EACCES, ERANGE};
     case HostCall::kFlock:
       // EWOULDBLOCK is EAGAIN on Linux.
       return {EINTR, ENOLCK, EWOULDBLOCK};

@@ -51,6 +51,7 @@ enum class HostCall : uint8_t {
   kPoll,
   kFchdir,
   kUmask,
+  kGetCwd,
   // Locks
   kFlock,
   // Processes

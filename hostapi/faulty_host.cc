@@ -256,6 +256,13 @@ uint32_t FaultyHost::Umask(uint32_t mask) {
   return Call(HostCall::kUmask, [&] { return inner_.Umask(mask); });
 }
 
+absl::StatusOr<std::string> FaultyHost::GetCwd() {
+  return Call(HostCall::kGetCwd, [&] { return inner_.GetCwd(); });
+}
+
+// Not a system call: nothing to fail or count.
+Fd FaultyHost::AdoptFd(int fd) { return inner_.AdoptFd(fd); }
+
 // Locks.
 
 absl::Status FaultyHost::Flock(const Fd& fd, LockOp op, LockWait wait) {

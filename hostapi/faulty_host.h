@@ -82,6 +82,8 @@ class FaultyHost : public Host {
                            std::optional<absl::Duration> timeout) override;
   absl::Status Fchdir(const Fd& dir) override;
   uint32_t Umask(uint32_t mask) override;
+  absl::StatusOr<std::string> GetCwd() override;
+  Fd AdoptFd(int fd) override;
 
   // Locks.
   absl::Status Flock(const Fd& fd, LockOp op, LockWait wait) override;

@@ -154,6 +154,13 @@ class Files {
   virtual absl::Status Fchdir(const Fd& dir) = 0;
   // umask(2): sets the mask, returns the previous one.
   virtual uint32_t Umask(uint32_t mask) = 0;
+  // getcwd(3): the absolute path of the working directory.
+  virtual absl::StatusOr<std::string> GetCwd() = 0;
+
+  // Takes ownership of descriptor `fd`, which this process inherited by
+  // number (a SpawnRequest::fds target). No system call: if it was not
+  // open, the first call that uses it fails EBADF.
+  virtual Fd AdoptFd(int fd) = 0;
 };
 
 }  // namespace runbox

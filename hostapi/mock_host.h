@@ -100,6 +100,8 @@ class MockHost : public Host, public FdOwner {
               (override));
   MOCK_METHOD(absl::Status, Fchdir, (const Fd& dir), (override));
   MOCK_METHOD(uint32_t, Umask, (uint32_t mask), (override));
+  MOCK_METHOD(absl::StatusOr<std::string>, GetCwd, (), (override));
+  MOCK_METHOD(Fd, AdoptFd, (int fd), (override));
 
   // Locks.
   MOCK_METHOD(absl::Status, Flock, (const Fd& fd, LockOp op, LockWait wait),

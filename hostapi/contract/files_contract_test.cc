@@ -895,6 +895,39 @@ TEST_P(FilesContract, FchdirToAFileFailsEnotdir) {
   });
 }
 
+TEST_P(FilesContract, GetCwdNamesTheWorkingDirectory) {
+  Run([&](Host& host, const std::string& dir) {
+    ASSERT_OK_AND_ASSIGN(Fd d, OpenDir(host, Fd::Cwd(), dir));
+    ASSERT_OK(host.MkdirAt(d, "sub", 0755));
+    ASSERT_OK_AND_ASSIGN(Fd sub, OpenDir(host, d, "sub"));
+    ASSERT_OK(host.Fchdir(sub));
+    // `dir` itself may sit below a symlink; compare by what it names.
+    ASSERT_OK_AND_ASSIGN(std::string cwd, host.GetCwd());
+    EXPECT_EQ(cwd.front(), '/');
+    ASSERT_OK_AND_ASSIGN(FileStat named,
+                         host.StatAt(Fd::Cwd(), cwd, FollowSymlinks::kFollow));
+    ASSERT_OK_AND_ASSIGN(FileStat actual, host.FStat(sub));
+    EXPECT_EQ(named.ino, actual.ino);
+    EXPECT_EQ(cwd.substr(cwd.rfind('/')), "/sub");
+  });
+}
+
+TEST_P(FilesContract, AdoptFdOwnsAnInheritedNumber) {
+  Run([&](Host& host, const std::string& dir) {
+    ASSERT_OK_AND_ASSIGN(Fd d, OpenDir(host, Fd::Cwd(), dir));
+    ASSERT_OK(WriteFile(host, d, "f", "adopted"));
+    ASSERT_OK_AND_ASSIGN(Fd f, host.OpenAt(d, "f", How(OpenFlags::kReadOnly)));
+    const int number = f.Release();
+    Fd adopted = host.AdoptFd(number);
+    EXPECT_EQ(adopted.get(), number);
+    EXPECT_THAT(ReadToEof(host, adopted), IsOkAndHolds("adopted"));
+    adopted.Reset();  // Closes it: the number is free again.
+    Fd stale = host.AdoptFd(number);
+    EXPECT_THAT(host.FStat(stale), HasErrno(EBADF));
+    (void)stale.Release();
+  });
+}
+
 TEST_P(FilesContract, DotDotOfASubdirectoryIsItsParent) {
   Run([&](Host& host, const std::string& dir) {
     ASSERT_OK_AND_ASSIGN(Fd d, OpenDir(host, Fd::Cwd(), dir));

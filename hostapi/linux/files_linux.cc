@@ -440,4 +440,15 @@ absl::Status LinuxHost::Fchdir(const Fd& dir) {
 
 uint32_t LinuxHost::Umask(uint32_t mask) { return umask(mask & 0777); }
 
+absl::StatusOr<std::string> LinuxHost::GetCwd() {
+  std::string buf(PATH_MAX, '\0');
+  char* cwd = getcwd(buf.data(), buf.size());
+  int err = errno;
+  if (cwd == nullptr) return CallError(err, "getcwd");
+  buf.resize(std::strlen(buf.c_str()));
+  return buf;
+}
+
+Fd LinuxHost::AdoptFd(int fd) { return Fd(fd, this); }
+
 }  // namespace runbox

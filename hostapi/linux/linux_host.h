@@ -76,6 +76,8 @@ class LinuxHost final : public Host, public FdOwner {
                            std::optional<absl::Duration> timeout) override;
   absl::Status Fchdir(const Fd& dir) override;
   uint32_t Umask(uint32_t mask) override;
+  absl::StatusOr<std::string> GetCwd() override;
+  Fd AdoptFd(int fd) override;
 
   // Locks (locks_linux.cc).
   absl::Status Flock(const Fd& fd, LockOp op, LockWait wait) override;
