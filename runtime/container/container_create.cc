@@ -1,0 +1,185 @@
+// create (runtime.md "create"): validate everything, record the container
+// (Creating), boot its supervisor and init, and return once init waits for
+// start (Created). Every step before "commit" is undone on failure, and a
+// create killed at any point leaves a Creating record that `delete --force`
+// sweeps (DESIGN.md invariant 2).
+#include <string>
+#include <vector>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "hostapi/status.h"
+#include "runtime/common/io.h"
+#include "runtime/container/container.h"
+#include "runtime/container/container_internal.h"
+#include "runtime/sandbox/boot.h"
+#include "runtime/sandbox/self_exe.h"
+#include "runtime/sandbox/sync.h"
+#include "runtime/spec/parse.h"
+#include "runtime/spec/validate.h"
+#include "runtime/state/container_id.h"
+
+namespace runbox {
+namespace {
+
+// config.json is small; anything this large is a mistake or an attack.
+constexpr size_t kMaxConfigBytes = 4 << 20;
+
+}  // namespace
+
+absl::StatusOr<std::string> internal::AbsolutePath(Host& host,
+                                                   absl::string_view path) {
+  if (absl::StartsWith(path, "/")) return std::string(path);
+  ASSIGN_OR_RETURN(std::string cwd, host.GetCwd());
+  if (path == "." || path.empty()) return cwd;
+  return absl::StrCat(cwd == "/" ? "" : cwd, "/", path);
+}
+
+namespace {
+
+// The bundle's config, parsed and validated: all of it before any side
+// effect (DESIGN.md security rules).
+struct LoadedConfig {
+  std::string text;
+  spec::Config config;
+};
+absl::StatusOr<LoadedConfig> LoadConfig(Host& host, absl::string_view bundle) {
+  absl::StatusOr<Fd> dir =
+      host.OpenAt(Fd::Cwd(), bundle, {.flags = OpenFlags::kDirectory});
+  if (!dir.ok()) return Annotate(dir.status(), absl::StrCat("open bundle \"", bundle, "\""));
+  LoadedConfig loaded;
+  ASSIGN_OR_RETURN(loaded.text,
+                   ReadFileAt(host, *dir, "config.json", kMaxConfigBytes));
+  absl::StatusOr<spec::Config> config = spec::ParseConfig(loaded.text);
+  if (!config.ok()) return Annotate(config.status(), "config.json");
+  RETURN_IF_ERROR(Annotate(spec::Validate(*config), "config.json"));
+  if (!config->process) {
+    return absl::InvalidArgumentError("config.json: process: required to create a container");
+  }
+  loaded.config = std::move(*config);
+  return loaded;
+}
+
+}  // namespace
+
+// Writes the pid file the way runc does: whole or not at all.
+absl::Status internal::WritePidFile(Host& host, absl::string_view path, Pid pid) {
+  ASSIGN_OR_RETURN(std::string absolute, AbsolutePath(host, path));
+  size_t slash = absolute.rfind('/');
+  std::string dir_path = slash == 0 ? "/" : absolute.substr(0, slash);
+  ASSIGN_OR_RETURN(Fd dir, host.OpenAt(Fd::Cwd(), dir_path,
+                                       {.flags = OpenFlags::kDirectory}));
+  return Annotate(AtomicWriteFileAt(host, dir, absolute.substr(slash + 1),
+                                    absl::StrCat(pid.value), 0644),
+                  absl::StrCat("write pid file \"", path, "\""));
+}
+
+namespace {
+
+absl::StatusOr<ProcessIdentity> ParseIdentity(absl::string_view text) {
+  std::vector<std::string> words = absl::StrSplit(text, ' ');
+  ProcessIdentity identity;
+  if (words.size() != 2 || !absl::SimpleAtoi(words[0], &identity.pid.value) ||
+      !absl::SimpleAtoi(words[1], &identity.start_time)) {
+    return absl::InternalError(absl::StrCat("bad init identity \"", text, "\""));
+  }
+  return identity;
+}
+
+}  // namespace
+
+absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
+  Host& host = ctx.host;
+  const std::string context = absl::StrCat("create container \"", request.id, "\"");
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateContainerId(request.id));
+    ASSIGN_OR_RETURN(std::string bundle, internal::AbsolutePath(host, request.bundle));
+    ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfig(host, bundle));
+    ASSIGN_OR_RETURN(StateStore store, internal::OpenStore(ctx));
+
+    Meta meta;
+    meta.id = request.id;
+    meta.status = ContainerStatus::kCreating;
+    meta.bundle = bundle;
+    meta.created = host.RealNow();
+    meta.owner = host.GetUid();
+    meta.annotations = loaded.config.annotations;
+    ASSIGN_OR_RETURN(ContainerLock lock, store.CreateExclusive(meta));
+
+    // From here on a failure must leave no trace: the supervisor (and with
+    // it init, by its parent-death signal) is killed and reaped, then the
+    // record goes.
+    Pid supervisor;
+    absl::Cleanup undo = [&] {
+      if (supervisor.value != 0) {
+        (void)host.Kill(supervisor, Signal::kKill);
+        (void)host.Wait(supervisor, WaitFlags::kNone);
+      }
+      lock.Release();
+      (void)store.Destroy(request.id, DestroyMode::kForce);
+    };
+
+    ASSIGN_OR_RETURN(Fd exe, SealedCopyOfSelf(host));
+    ASSIGN_OR_RETURN(Fd config_fd,
+                     SealedMemfd(host, "config.json", loaded.text));
+    ASSIGN_OR_RETURN(SocketPairFds report,
+                     host.SocketPair(SocketType::kSeqPacket));
+
+    SuperviseArgs args;
+    args.id = request.id;
+    args.root = store.layout().root();
+    args.bundle = bundle;
+    args.console_socket = request.console_socket;
+    args.no_pivot = request.no_pivot;
+    args.preserve_fds = request.preserve_fds;
+    SpawnRequest spawn;
+    spawn.path = "runbox";
+    spawn.exec_fd = &exe;
+    spawn.argv = {"runbox", "supervise"};
+    for (std::string& arg : args.ToArgs()) spawn.argv.push_back(std::move(arg));
+    std::vector<Fd> inherited;
+    inherited.reserve(3 + request.preserve_fds);
+    for (int fd = 0; fd < 3 + request.preserve_fds; ++fd) {
+      inherited.emplace_back(fd, nullptr);  // Not ours to close.
+    }
+    spawn.fds = {{&inherited[0], 0},
+                 {&inherited[1], 1},
+                 {&inherited[2], 2},
+                 {&report.second, kSupervisorReportFd},
+                 {&exe, kSupervisorExeFd},
+                 {&config_fd, kSupervisorConfigFd},
+                 {&lock.dir(), kSupervisorLockFd}};
+    for (int i = 0; i < request.preserve_fds; ++i) {
+      spawn.fds.push_back({&inherited[kFirstPreservedFd + i],
+                           kSupervisorFirstPreservedFd + i});
+    }
+    // Until it has heard "commit", the supervisor dies with us.
+    spawn.parent_death_signal = Signal::kKill;
+    absl::StatusOr<SpawnResult> spawned = host.Spawn(spawn);
+    if (!spawned.ok()) return Annotate(spawned.status(), "start supervisor");
+    supervisor = spawned->pid;
+    report.second.Reset();
+
+    ASSIGN_OR_RETURN(meta.supervisor, host.GetProcessIdentity(supervisor));
+    RETURN_IF_ERROR(store.SaveLocked(lock, meta));
+    ASSIGN_OR_RETURN(std::string ready,
+                     ExpectSync(host, report.first, "ready", "supervisor"));
+    ASSIGN_OR_RETURN(meta.init, ParseIdentity(ready));
+    meta.status = ContainerStatus::kCreated;
+    RETURN_IF_ERROR(store.SaveLocked(lock, meta));
+    RETURN_IF_ERROR(SendSync(host, report.first, "commit"));
+    RETURN_IF_ERROR(
+        ExpectSync(host, report.first, "done", "supervisor").status());
+    if (!request.pid_file.empty()) {
+      RETURN_IF_ERROR(internal::WritePidFile(host, request.pid_file, supervisor));
+    }
+    std::move(undo).Cancel();
+    return absl::OkStatus();
+  }();
+  return Annotate(status, context);
+}
+
+}  // namespace runbox

@@ -1,0 +1,125 @@
+// delete (runtime.md "delete"): stop what is left of the container, run the
+// poststop hooks, and remove its state. Idempotent; with force, a missing
+// container is fine and a live one is killed first (DESIGN.md invariant 8).
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "hostapi/status.h"
+#include "runtime/common/io.h"
+#include "runtime/container/container.h"
+#include "runtime/container/container_internal.h"
+#include "runtime/sandbox/control/messages.h"
+#include "runtime/sandbox/hooks.h"
+#include "runtime/spec/parse.h"
+#include "runtime/state/oci_state.h"
+#include "runtime/state/process_alive.h"
+
+namespace runbox {
+namespace {
+
+// How long a supervisor gets to go after `destroy` before SIGKILL.
+constexpr absl::Duration kDestroyGrace = absl::Seconds(10);
+
+// Blocks until the process `identity` names has exited (or was never
+// there). A pidfd cannot outlive a pid reuse, so the identity is checked
+// after it is opened: from then on it refers to the right process.
+absl::Status AwaitExit(Host& host, const ProcessIdentity& identity,
+                       std::optional<absl::Duration> timeout) {
+  absl::StatusOr<Fd> pidfd = host.PidfdOpen(identity.pid);
+  if (!pidfd.ok()) {
+    return IsErrno(pidfd, ESRCH) ? absl::OkStatus() : pidfd.status();
+  }
+  ASSIGN_OR_RETURN(bool alive, IsAlive(host, identity));
+  if (!alive) return absl::OkStatus();
+  PollFd poll{&*pidfd, PollEvents::kIn};
+  ASSIGN_OR_RETURN(int ready, host.Poll(absl::MakeSpan(&poll, 1), timeout));
+  if (ready == 0) return absl::DeadlineExceededError("still running");
+  // Ours to reap when this process created it (`run`); ECHILD otherwise.
+  (void)host.Wait(identity.pid, WaitFlags::kNoHang);
+  return absl::OkStatus();
+}
+
+// Asks the supervisor to kill the container and waits for it to go;
+// SIGKILL if it does not answer or does not go. init dies with it (its
+// parent-death signal), and with init every process of its pid namespace.
+absl::Status StopSupervisor(RuntimeContext& ctx, const StateStore& store,
+                            const Meta& meta) {
+  if (!meta.supervisor) return absl::OkStatus();
+  absl::Status asked =
+      internal::CallSupervisor(ctx, store, meta.id,
+                               control::MakeRequest(control::Op::kDestroy))
+          .status();
+  if (asked.ok() && AwaitExit(ctx.host, *meta.supervisor, kDestroyGrace).ok()) {
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(bool alive, IsAlive(ctx.host, *meta.supervisor));
+  if (alive) (void)ctx.host.Kill(meta.supervisor->pid, Signal::kKill);
+  return AwaitExit(ctx.host, *meta.supervisor, std::nullopt);
+}
+
+// runtime.md step 13: poststop hooks, whose failures are warnings. The
+// hooks come from the bundle, which may be gone by now: that is a warning
+// too.
+void RunPoststopHooks(RuntimeContext& ctx, const Meta& meta) {
+  absl::StatusOr<Fd> bundle = ctx.host.OpenAt(
+      Fd::Cwd(), meta.bundle, {.flags = OpenFlags::kDirectory});
+  absl::StatusOr<std::string> text =
+      bundle.ok() ? ReadFileAt(ctx.host, *bundle, "config.json", 4 << 20)
+                  : absl::StatusOr<std::string>(bundle.status());
+  absl::StatusOr<spec::Config> config =
+      text.ok() ? spec::ParseConfig(*text)
+                : absl::StatusOr<spec::Config>(text.status());
+  if (!config.ok()) {
+    ctx.warn(absl::StrCat("container \"", meta.id,
+                          "\": poststop hooks not run: ",
+                          config.status().message()));
+    return;
+  }
+  if (config->hooks.poststop.empty()) return;
+  OciState state;
+  state.id = meta.id;
+  state.status = ContainerStatus::kStopped;
+  state.bundle = meta.bundle;
+  state.annotations = meta.annotations;
+  absl::Status hooks = RunHooks(ctx.host, config->hooks.poststop, "poststop",
+                                SerializeOciState(state));
+  if (!hooks.ok()) ctx.warn(hooks.ToString());
+}
+
+}  // namespace
+
+absl::Status Delete(RuntimeContext& ctx, absl::string_view id, bool force) {
+  const std::string context = absl::StrCat("delete container \"", id, "\"");
+  absl::Status status = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(StateStore store, internal::OpenStore(ctx));
+    absl::StatusOr<ContainerLock> lock =
+        store.LockContainer(id, LockType::kExclusive, LockMode::kBlock);
+    if (!lock.ok()) {
+      if (force && absl::IsNotFound(lock.status())) return absl::OkStatus();
+      return lock.status();
+    }
+    ASSIGN_OR_RETURN(Meta meta, store.LoadLocked(*lock));
+    ASSIGN_OR_RETURN(internal::LiveStatus live,
+                     internal::CurrentStatus(ctx, store, meta));
+    const bool running = live.status == ContainerStatus::kRunning ||
+                         live.status == ContainerStatus::kPaused;
+    if (running && !force) {
+      // runc's wording, which engines match on.
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot delete container ", id, " that is not stopped: ",
+          ContainerStatusName(live.status)));
+    }
+    if (live.status != ContainerStatus::kStopped) {
+      RETURN_IF_ERROR(StopSupervisor(ctx, store, meta));
+    }
+    RunPoststopHooks(ctx, meta);
+    // Destroy takes the root lock and then this container's lock: ours
+    // must go first (a second flock of the same directory would wait on
+    // this one).
+    lock->Release();
+    return store.Destroy(id, force ? DestroyMode::kForce : DestroyMode::kNormal);
+  }();
+  return Annotate(status, context);
+}
+
+}  // namespace runbox

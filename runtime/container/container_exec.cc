@@ -1,0 +1,147 @@
+// exec (runc's `exec`): a new process in a running container. Like runc,
+// the process is a child of the caller, not of the supervisor, so an engine
+// that is our subreaper (conmon) can wait for a detached one. It joins
+// init's namespaces (those that differ from ours), takes the container's
+// root and execs, through `runbox init --exec`.
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "hostapi/status.h"
+#include "runtime/common/io.h"
+#include "runtime/container/container.h"
+#include "runtime/container/container_internal.h"
+#include "runtime/sandbox/boot.h"
+#include "runtime/sandbox/rootfs.h"
+#include "runtime/sandbox/self_exe.h"
+#include "runtime/spec/parse.h"
+#include "runtime/spec/serialize.h"
+#include "runtime/state/process_alive.h"
+
+namespace runbox {
+namespace {
+
+constexpr Namespaces kAllNamespaces[] = {
+    Namespaces::kUser, Namespaces::kMount, Namespaces::kPid,
+    Namespaces::kNet,  Namespaces::kIpc,   Namespaces::kUts,
+    Namespaces::kCgroup, Namespaces::kTime};
+
+// init's namespaces that are not ours: (type, fd) in join order, user
+// first (it grants the rights to join the rest).
+struct Joins {
+  std::vector<Namespaces> types;
+  std::vector<Fd> fds;
+};
+absl::StatusOr<Joins> NamespacesToJoin(Host& host, Pid init) {
+  Joins joins;
+  for (Namespaces type : kAllNamespaces) {
+    absl::StatusOr<Fd> theirs = host.OpenNamespace(init, type);
+    // A kernel without this namespace type (time before 5.6): nothing to do.
+    if (IsErrno(theirs, ENOENT) && type == Namespaces::kTime) continue;
+    if (!theirs.ok()) return Annotate(theirs.status(), absl::StrCat("open ", ToString(type), " namespace of init"));
+    ASSIGN_OR_RETURN(Fd ours, host.OpenNamespace(host.GetPid(), type));
+    ASSIGN_OR_RETURN(FileStat a, host.FStat(*theirs));
+    ASSIGN_OR_RETURN(FileStat b, host.FStat(ours));
+    if (a.dev == b.dev && a.ino == b.ino) continue;
+    joins.types.push_back(type);
+    joins.fds.push_back(std::move(*theirs));
+  }
+  return joins;
+}
+
+absl::StatusOr<std::string> ContainerRootfs(Host& host, const Meta& meta) {
+  ASSIGN_OR_RETURN(Fd bundle, host.OpenAt(Fd::Cwd(), meta.bundle,
+                                          {.flags = OpenFlags::kDirectory}));
+  ASSIGN_OR_RETURN(std::string text,
+                   ReadFileAt(host, bundle, "config.json", 4 << 20));
+  ASSIGN_OR_RETURN(spec::Config config, spec::ParseConfig(text));
+  return RootfsPath(config, meta.bundle);
+}
+
+}  // namespace
+
+absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
+                                const ExecProcessRequest& request) {
+  Host& host = ctx.host;
+  const std::string context =
+      absl::StrCat("exec in container \"", request.id, "\"");
+  absl::StatusOr<ExecResult> result = [&]() -> absl::StatusOr<ExecResult> {
+    ASSIGN_OR_RETURN(StateStore store, internal::OpenStore(ctx));
+    ASSIGN_OR_RETURN(Meta meta, store.Load(request.id));
+    ASSIGN_OR_RETURN(internal::LiveStatus live,
+                     internal::CurrentStatus(ctx, store, meta));
+    if (live.status != ContainerStatus::kRunning &&
+        live.status != ContainerStatus::kCreated) {
+      return internal::WrongState("exec in", request.id, live.status);
+    }
+    if (!meta.init) return absl::FailedPreconditionError("container has no init");
+    ASSIGN_OR_RETURN(bool alive, IsAlive(host, *meta.init));
+    if (!alive) return internal::WrongState("exec in", request.id, ContainerStatus::kStopped);
+
+    ASSIGN_OR_RETURN(Joins joins, NamespacesToJoin(host, meta.init->pid));
+    ASSIGN_OR_RETURN(std::string rootfs, ContainerRootfs(host, meta));
+    ASSIGN_OR_RETURN(Fd exe, SealedCopyOfSelf(host));
+    ASSIGN_OR_RETURN(Fd process_fd,
+                     SealedMemfd(host, "process.json",
+                                 spec::SerializeProcess(request.process)));
+
+    InitArgs init;
+    init.exec = true;
+    init.rootfs = rootfs;
+    init.preserve_fds = request.preserve_fds;
+    init.config_fd = kFirstPreservedFd + request.preserve_fds;
+    SpawnRequest spawn;
+    spawn.path = "runbox";
+    spawn.exec_fd = &exe;
+    spawn.argv = {"runbox", "init"};
+    for (std::string& arg : init.ToArgs()) spawn.argv.push_back(std::move(arg));
+    spawn.env = request.process.env;
+    std::vector<Fd> inherited;
+    inherited.reserve(3 + request.preserve_fds);
+    for (int fd = 0; fd < 3 + request.preserve_fds; ++fd) {
+      inherited.emplace_back(fd, nullptr);  // Not ours to close.
+      spawn.fds.push_back({&inherited.back(), fd});
+    }
+    spawn.fds.push_back({&process_fd, init.config_fd});
+    for (size_t i = 0; i < joins.types.size(); ++i) {
+      // A pid namespace is chosen by the parent, for its next children.
+      if (joins.types[i] == Namespaces::kPid) {
+        RETURN_IF_ERROR(Annotate(host.Setns(joins.fds[i], Namespaces::kPid),
+                                 "join pid namespace"));
+        continue;
+      }
+      spawn.join_namespaces.push_back({joins.types[i], &joins.fds[i]});
+    }
+    ASSIGN_OR_RETURN(SpawnResult spawned, host.Spawn(spawn));
+    ExecResult out;
+    out.pid = spawned.pid;
+    if (request.detach) {
+      if (!request.pid_file.empty()) {
+        RETURN_IF_ERROR(internal::WritePidFile(host, request.pid_file, out.pid));
+      }
+      return out;
+    }
+    ASSIGN_OR_RETURN(std::optional<WaitResult> waited,
+                     host.Wait(spawned.pid, WaitFlags::kNone));
+    out.status = waited->status;
+    return out;
+  }();
+  if (!result.ok()) return Annotate(result.status(), context);
+  return result;
+}
+
+absl::StatusOr<std::optional<ExitStatus>> Run(RuntimeContext& ctx,
+                                              const RunRequest& request) {
+  RETURN_IF_ERROR(Create(ctx, request));
+  absl::Status started = Start(ctx, request.id);
+  if (!started.ok()) {
+    (void)Delete(ctx, request.id, /*force=*/true);
+    return started;
+  }
+  if (request.detach) return std::optional<ExitStatus>();
+  ASSIGN_OR_RETURN(ExitStatus status, Wait(ctx, request.id));
+  if (!request.keep) RETURN_IF_ERROR(Delete(ctx, request.id, /*force=*/true));
+  return std::optional<ExitStatus>(status);
+}
+
+}  // namespace runbox

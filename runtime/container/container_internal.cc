@@ -1,0 +1,72 @@
+// Shared helpers of the lifecycle operations; see container_internal.h.
+#include "runtime/container/container_internal.h"
+
+#include "absl/strings/str_cat.h"
+#include "hostapi/status.h"
+#include "runtime/sandbox/control/client.h"
+#include "runtime/state/exit_record.h"
+#include "runtime/state/process_alive.h"
+
+namespace runbox::internal {
+
+absl::StatusOr<StateStore> OpenStore(RuntimeContext& ctx) {
+  return StateStore::Open(ctx.host, StateLayout(ctx.root));
+}
+
+absl::StatusOr<LiveStatus> CurrentStatus(RuntimeContext& ctx,
+                                         StateStore& store, const Meta& meta) {
+  LiveStatus live{meta.status, std::nullopt};
+  if (meta.status == ContainerStatus::kStopped) return live;
+  absl::StatusOr<Fd> dir =
+      ctx.host.OpenAt(store.root_dir(), meta.id, {.flags = OpenFlags::kDirectory});
+  if (!dir.ok()) return dir.status();
+  ASSIGN_OR_RETURN(live.exit, ReadExitRecord(ctx.host, *dir));
+  if (live.exit) {
+    live.status = ContainerStatus::kStopped;
+    return live;
+  }
+  if (!meta.supervisor) {
+    // A create that died before it spawned anything.
+    if (meta.status == ContainerStatus::kCreating) live.status = ContainerStatus::kStopped;
+    return live;
+  }
+  ASSIGN_OR_RETURN(bool alive, IsAlive(ctx.host, *meta.supervisor));
+  if (!alive) live.status = ContainerStatus::kStopped;
+  return live;
+}
+
+absl::Status WrongState(absl::string_view op, absl::string_view id,
+                        ContainerStatus status) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("cannot ", op, " container \"", id, "\" in state ",
+                   ContainerStatusName(status)));
+}
+
+absl::StatusOr<nlohmann::json> CallSupervisor(RuntimeContext& ctx,
+                                              const StateStore& store,
+                                              absl::string_view id,
+                                              const control::Request& request) {
+  ASSIGN_OR_RETURN(Fd conn, control::ConnectControl(
+                                ctx.host, store.layout().ControlSocketPath(id)));
+  ASSIGN_OR_RETURN(control::Response response,
+                   control::Call(ctx.host, conn, request));
+  RETURN_IF_ERROR(control::StatusOf(response));
+  return response.result;
+}
+
+ContainerState ToContainerState(const Meta& meta, const LiveStatus& live) {
+  ContainerState state;
+  state.id = meta.id;
+  state.status = live.status;
+  if (live.status != ContainerStatus::kStopped && meta.supervisor) {
+    state.pid = meta.supervisor->pid;
+  }
+  state.bundle = meta.bundle;
+  state.created = meta.created;
+  state.owner = meta.owner;
+  state.annotations = meta.annotations;
+  state.exit_status = live.exit;
+  return state;
+}
+
+}  // namespace runbox::internal

@@ -1,0 +1,49 @@
+// Helpers shared by the lifecycle operations (container_*.cc): opening the
+// state store, the live status of a container, and calls to its supervisor.
+#ifndef RUNBOX_RUNTIME_CONTAINER_CONTAINER_INTERNAL_H_
+#define RUNBOX_RUNTIME_CONTAINER_CONTAINER_INTERNAL_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "runtime/container/container.h"
+#include "runtime/sandbox/control/messages.h"
+#include "runtime/state/state_store.h"
+
+namespace runbox::internal {
+
+absl::StatusOr<StateStore> OpenStore(RuntimeContext& ctx);
+
+// What a container is now, which meta.json alone cannot say: a recorded
+// exit, or a supervisor that is gone (pid + start time, DESIGN.md invariant
+// 4), make it stopped whatever meta.json last said.
+struct LiveStatus {
+  ContainerStatus status;
+  std::optional<ExitStatus> exit;
+};
+absl::StatusOr<LiveStatus> CurrentStatus(RuntimeContext& ctx,
+                                         StateStore& store, const Meta& meta);
+
+// `cannot <op> container "<id>" in state <status>` (FailedPrecondition).
+absl::Status WrongState(absl::string_view op, absl::string_view id,
+                        ContainerStatus status);
+
+// One request to the container's supervisor; its error, if any, comes back
+// as a Status with the supervisor's code and errno.
+absl::StatusOr<nlohmann::json> CallSupervisor(RuntimeContext& ctx,
+                                              const StateStore& store,
+                                              absl::string_view id,
+                                              const control::Request& request);
+
+// `path` made absolute against the caller's working directory.
+absl::StatusOr<std::string> AbsolutePath(Host& host, absl::string_view path);
+// Writes a pid file the way runc does: whole or not at all.
+absl::Status WritePidFile(Host& host, absl::string_view path, Pid pid);
+
+ContainerState ToContainerState(const Meta& meta, const LiveStatus& live);
+
+}  // namespace runbox::internal
+
+#endif  // RUNBOX_RUNTIME_CONTAINER_CONTAINER_INTERNAL_H_

@@ -1,0 +1,111 @@
+// `runbox init`: the container's first process until the user's program
+// replaces it. Spawned by the supervisor inside the container's new
+// namespaces, it finishes the setup that must happen from inside, runs the
+// in-container hooks, waits for `start`, and execs the program. With
+// --exec it is instead a process `runbox exec` starts in a running
+// container's namespaces. runtime-spec runtime.md "Lifecycle" steps 2-8.
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "hostapi/status.h"
+#include "runtime/common/io.h"
+#include "runtime/sandbox/boot.h"
+#include "runtime/sandbox/exec_process.h"
+#include "runtime/sandbox/hooks.h"
+#include "runtime/sandbox/rootfs.h"
+#include "runtime/sandbox/sandbox.h"
+#include "runtime/sandbox/sync.h"
+#include "runtime/spec/parse.h"
+
+namespace runbox {
+namespace {
+
+// An fd this process inherited by number, owned from now on.
+absl::StatusOr<std::string> ReadInherited(Host& host, const Fd& fd) {
+  std::string text;
+  char buf[16384];
+  for (int64_t offset = 0;;) {
+    ASSIGN_OR_RETURN(size_t n, host.PRead(fd, absl::MakeSpan(buf), offset));
+    if (n == 0) return text;
+    text.append(buf, n);
+    offset += n;
+  }
+}
+
+// Everything between spawn and exec. `sync` is the socket to the
+// supervisor: it is close-on-exec, so a successful exec closes it, which
+// is how the supervisor learns that `start` worked.
+absl::Status RunInit(Host& host, const InitArgs& args, const Fd& sync) {
+  Fd config_fd = host.AdoptFd(args.config_fd);
+  ASSIGN_OR_RETURN(std::string config_text, ReadInherited(host, config_fd));
+  config_fd.Reset();
+  ASSIGN_OR_RETURN(spec::Config config, spec::ParseConfig(config_text));
+  const spec::Process& process = *config.process;  // Create checked it.
+
+  if (!config.hostname.empty() && HasNewNamespace(config, spec::NamespaceType::kUts)) {
+    RETURN_IF_ERROR(
+        Annotate(host.Sethostname(config.hostname), "set hostname"));
+  }
+  if (!config.domainname.empty() &&
+      HasNewNamespace(config, spec::NamespaceType::kUts)) {
+    RETURN_IF_ERROR(
+        Annotate(host.Setdomainname(config.domainname), "set domainname"));
+  }
+
+  // The namespaces exist: the supervisor runs prestart and createRuntime
+  // hooks in the runtime's namespaces now, then lets us go on.
+  RETURN_IF_ERROR(SendSync(host, sync, "setup"));
+  ASSIGN_OR_RETURN(std::string state_json,
+                   ExpectSync(host, sync, "continue", "supervisor"));
+
+  // createContainer: in the container's namespaces, before the root moves.
+  RETURN_IF_ERROR(RunHooks(host, config.hooks.create_container,
+                           "createContainer", state_json));
+  RETURN_IF_ERROR(EnterRootfs(host, config, args.bundle, args.no_pivot));
+
+  RETURN_IF_ERROR(SendSync(host, sync, "ready"));
+  ASSIGN_OR_RETURN(state_json, ExpectSync(host, sync, "start", "supervisor"));
+  RETURN_IF_ERROR(RunHooks(host, config.hooks.start_container,
+                           "startContainer", state_json));
+  return ExecUserProcess(host, process);
+}
+
+// `runbox init --exec`: a process for `runbox exec`, already in the
+// container's namespaces; it takes the container's root and execs.
+absl::Status RunExecInit(Host& host, const InitArgs& args) {
+  Fd process_fd = host.AdoptFd(args.config_fd);
+  ASSIGN_OR_RETURN(std::string text, ReadInherited(host, process_fd));
+  process_fd.Reset();
+  ASSIGN_OR_RETURN(spec::Process process, spec::ParseProcess(text));
+  RETURN_IF_ERROR(EnterRootfsForExec(host, args.rootfs));
+  return ExecUserProcess(host, process);
+}
+
+}  // namespace
+
+int InitMain(Host& host, const std::vector<std::string>& argv) {
+  absl::StatusOr<InitArgs> args = InitArgs::Parse(argv);
+  if (!args.ok()) {
+    (void)WriteAll(host, Fd(2, nullptr),
+                   absl::StrCat("runbox init: ", args.status().message(), "\n"));
+    return 1;
+  }
+  if (args->exec) {
+    absl::Status s = RunExecInit(host, *args);
+    (void)WriteAll(host, Fd(2, nullptr),
+                   absl::StrCat("runbox exec: ", s.message(), "\n"));
+    return 127;
+  }
+  // Move the sync socket off its inherited number to a close-on-exec copy.
+  Fd inherited = host.AdoptFd(args->sync_fd);
+  absl::StatusOr<Fd> sync = host.Dup(inherited);
+  inherited.Reset();
+  if (!sync.ok()) return 1;
+  absl::Status s = RunInit(host, *args, *sync);
+  // Only failures get here: tell the supervisor why, then die.
+  (void)SendSync(host, *sync, "error", s.ToString());
+  return 127;
+}
+
+}  // namespace runbox

@@ -1,0 +1,351 @@
+// The sandbox supervisor; see supervisor.h. One thread, one poll loop: the
+// signalfd (SIGCHLD and forwarded signals), the control socket and its
+// connections. Nothing here blocks for long except `start`, which waits for
+// init's exec.
+#include "runtime/sandbox/supervisor.h"
+
+#include <cerrno>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "hostapi/status.h"
+#include "runtime/common/io.h"
+#include "runtime/sandbox/control/messages.h"
+#include "runtime/sandbox/control/server.h"
+#include "runtime/sandbox/hooks.h"
+#include "runtime/sandbox/rootfs.h"
+#include "runtime/sandbox/sandbox.h"
+#include "runtime/sandbox/sync.h"
+#include "runtime/spec/parse.h"
+#include "runtime/state/exit_record.h"
+#include "runtime/state/meta.h"
+#include "runtime/state/oci_state.h"
+
+namespace runbox {
+
+SignalSet ForwardedSignals() {
+  return {Signal::kHup,  Signal::kInt,  Signal::kQuit, Signal::kTerm,
+          Signal::kUsr1, Signal::kUsr2, Signal::kWinch, Signal::kCont,
+          Signal::kAlrm};
+}
+
+Supervisor::Supervisor(Host& host, SuperviseArgs args)
+    : host_(host), args_(std::move(args)) {}
+
+std::string Supervisor::ContainerDir() const {
+  return absl::StrCat(args_.root, "/", args_.id);
+}
+
+std::string Supervisor::StateJson(absl::string_view status) const {
+  OciState state;
+  state.id = args_.id;
+  state.status = ParseContainerStatus(status).value_or(ContainerStatus::kCreating);
+  state.pid = init_;
+  state.bundle = args_.bundle;
+  state.annotations = config_.annotations;
+  return SerializeOciState(state);
+}
+
+absl::StatusOr<ExitStatus> Supervisor::Run() {
+  report_ = host_.AdoptFd(kSupervisorReportFd);
+  exe_ = host_.AdoptFd(kSupervisorExeFd);
+  config_fd_ = host_.AdoptFd(kSupervisorConfigFd);
+  lock_ = host_.AdoptFd(kSupervisorLockFd);
+  for (int i = 0; i < args_.preserve_fds; ++i) {
+    preserved_.push_back(host_.AdoptFd(kSupervisorFirstPreservedFd + i));
+  }
+  absl::Status booted = Boot();
+  if (!booted.ok()) {
+    // create is waiting on the report socket: give it the reason. init,
+    // if it exists, dies with us (its parent-death signal).
+    (void)SendSync(host_, report_, "error", booted.ToString());
+    if (init_.value != 0) (void)host_.Kill(init_, Signal::kKill);
+    return booted;
+  }
+  RETURN_IF_ERROR(Serve());
+  return *init_status_;
+}
+
+absl::Status Supervisor::Boot() {
+  std::string text;
+  char buf[16384];
+  for (int64_t offset = 0;;) {
+    ASSIGN_OR_RETURN(size_t n, host_.PRead(config_fd_, absl::MakeSpan(buf), offset));
+    if (n == 0) break;
+    text.append(buf, n);
+    offset += n;
+  }
+  ASSIGN_OR_RETURN(config_, spec::ParseConfig(text));
+
+  // Signals arrive through the signalfd only. SIGPIPE is ignored so a
+  // client that hangs up mid-reply costs an EPIPE, not the supervisor.
+  SignalSet handled = ForwardedSignals();
+  handled.Add(Signal::kChld);
+  RETURN_IF_ERROR(host_.BlockSignals(handled).status());
+  RETURN_IF_ERROR(host_.SetSignalDisposition(Signal::kPipe, SignalDisposition::kIgnore));
+  ASSIGN_OR_RETURN(signals_, host_.SignalFd(handled));
+  // Orphans of the container (without a pid namespace) come back to us to
+  // be reaped, not to the engine.
+  RETURN_IF_ERROR(host_.SetChildSubreaper());
+
+  ASSIGN_OR_RETURN(listener_,
+                   control::ListenControl(host_, absl::StrCat(ContainerDir(), "/ctl.sock")));
+  RETURN_IF_ERROR(SpawnInit());
+  RETURN_IF_ERROR(RunCreateHooks());
+  return ReportReady();
+}
+
+absl::Status Supervisor::SpawnInit() {
+  ASSIGN_OR_RETURN(SocketPairFds sync, host_.SocketPair(SocketType::kSeqPacket));
+  InitArgs init;
+  init.id = args_.id;
+  init.bundle = args_.bundle;
+  init.no_pivot = args_.no_pivot;
+  init.preserve_fds = args_.preserve_fds;
+  init.sync_fd = kFirstPreservedFd + args_.preserve_fds;
+  init.config_fd = init.sync_fd + 1;
+
+  SpawnRequest request;
+  request.path = "runbox";
+  request.exec_fd = &exe_;
+  request.argv = {"runbox", "init"};
+  for (std::string& arg : init.ToArgs()) request.argv.push_back(std::move(arg));
+  const Fd stdin_fd(0, nullptr), stdout_fd(1, nullptr), stderr_fd(2, nullptr);
+  request.fds = {{&stdin_fd, 0}, {&stdout_fd, 1}, {&stderr_fd, 2}};
+  for (int i = 0; i < args_.preserve_fds; ++i) {
+    request.fds.push_back({&preserved_[i], kFirstPreservedFd + i});
+  }
+  request.fds.push_back({&sync.second, init.sync_fd});
+  request.fds.push_back({&config_fd_, init.config_fd});
+  request.parent_death_signal = Signal::kKill;
+
+  // New namespaces by flag; existing ones (a path) are joined in the child,
+  // except a pid namespace, which only the parent can choose for a child.
+  std::vector<Fd> join_fds;
+  std::vector<Namespaces> join_types;
+  if (config_.linux) {
+    join_fds.reserve(config_.linux->namespaces.size());
+    for (const spec::LinuxNamespace& ns : config_.linux->namespaces) {
+      Namespaces flag = spec::ToHostNamespace(ns.type);
+      if (ns.path.empty()) {
+        request.new_namespaces |= flag;
+        continue;
+      }
+      absl::StatusOr<Fd> fd = host_.OpenAt(Fd::Cwd(), ns.path, {});
+      if (!fd.ok()) {
+        return Annotate(fd.status(),
+                        absl::StrCat("open namespace \"", ns.path, "\""));
+      }
+      if (flag == Namespaces::kPid) {
+        RETURN_IF_ERROR(Annotate(
+            host_.Setns(*fd, flag),
+            absl::StrCat("join pid namespace \"", ns.path, "\"")));
+        continue;
+      }
+      join_fds.push_back(std::move(*fd));
+      join_types.push_back(flag);
+    }
+  }
+  // A user namespace first: it grants the rights to join the others.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < join_fds.size(); ++i) {
+      if ((join_types[i] == Namespaces::kUser) == (pass == 0)) {
+        request.join_namespaces.push_back({join_types[i], &join_fds[i]});
+      }
+    }
+  }
+  absl::StatusOr<SpawnResult> spawned = host_.Spawn(request);
+  if (!spawned.ok()) return Annotate(spawned.status(), "start container init");
+  init_ = spawned->pid;
+  init_sync_ = std::move(sync.first);
+  return absl::OkStatus();
+}
+
+absl::Status Supervisor::RunCreateHooks() {
+  RETURN_IF_ERROR(ExpectSync(host_, init_sync_, "setup", "container init").status());
+  // runtime.md steps 3-4: prestart (deprecated) and createRuntime run in
+  // the runtime's namespaces once the container's exist; a failure stops
+  // the create.
+  const std::string state = StateJson("creating");
+  RETURN_IF_ERROR(RunHooks(host_, config_.hooks.prestart, "prestart", state));
+  RETURN_IF_ERROR(RunHooks(host_, config_.hooks.create_runtime,
+                           "createRuntime", state));
+  RETURN_IF_ERROR(SendSync(host_, init_sync_, "continue", state));
+  return ExpectSync(host_, init_sync_, "ready", "container init").status();
+}
+
+// Hands create the init's identity, then waits until create has saved the
+// Created state durably ("commit"). Only then do we stop dying with create
+// (parent-death signal) and drop our share of the container lock: a create
+// killed before that point takes us and init down with it, so `delete
+// --force` never races a half-made container (DESIGN.md invariant 2).
+absl::Status Supervisor::ReportReady() {
+  ASSIGN_OR_RETURN(ProcessIdentity init, host_.GetProcessIdentity(init_));
+  RETURN_IF_ERROR(SendSync(host_, report_, "ready",
+                           absl::StrCat(init.pid.value, " ", init.start_time)));
+  RETURN_IF_ERROR(ExpectSync(host_, report_, "commit", "runbox create").status());
+  RETURN_IF_ERROR(host_.SetParentDeathSignal(Signal::kNone));
+  lock_.Reset();
+  config_fd_.Reset();
+  preserved_.clear();
+  RETURN_IF_ERROR(SendSync(host_, report_, "done"));
+  report_.Reset();
+  return absl::OkStatus();
+}
+
+absl::Status Supervisor::Serve() {
+  while (!init_status_) {
+    std::vector<PollFd> fds = {{&signals_, PollEvents::kIn},
+                               {&listener_, PollEvents::kIn}};
+    for (const Client& client : clients_) {
+      fds.push_back({&client.connection.fd(), client.connection.WantedEvents() |
+                                                  PollEvents::kHup});
+    }
+    ASSIGN_OR_RETURN(int ready, host_.Poll(absl::MakeSpan(fds), std::nullopt));
+    if (ready <= 0) continue;
+    if (fds[0].revents != PollEvents::kNone) RETURN_IF_ERROR(OnSignals());
+    for (size_t i = 0; i + 2 < fds.size(); ++i) {
+      if (fds[i + 2].revents == PollEvents::kNone) continue;
+      Client& client = clients_[i];
+      absl::StatusOr<std::optional<control::IncomingRequest>> request =
+          client.connection.OnReadable(host_);
+      if (!request.ok() || !request->has_value()) continue;
+      std::optional<control::Response> response = Handle(**request);
+      if (response) {
+        (void)client.connection.Reply(host_, *response);
+      } else {
+        client.waits_for_exit = true;
+      }
+    }
+    std::erase_if(clients_, [](const Client& c) { return c.connection.closed(); });
+    if (fds[1].revents != PollEvents::kNone && !init_status_) {
+      absl::StatusOr<control::ControlConnection> accepted =
+          control::AcceptControl(host_, listener_,
+                                 control::AllowUidOrRoot(host_.GetUid()));
+      if (accepted.ok()) clients_.push_back({std::move(*accepted)});
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Supervisor::OnSignals() {
+  ASSIGN_OR_RETURN(SignalInfo info, host_.ReadSignal(signals_));
+  if (info.signal != Signal::kChld) {
+    // Forward what the engine sent us; init gets it as if sent directly.
+    (void)host_.Kill(init_, info.signal);
+    return absl::OkStatus();
+  }
+  // SIGCHLDs coalesce: reap everything that has exited.
+  while (true) {
+    absl::StatusOr<std::optional<WaitResult>> reaped =
+        host_.Wait(Pid{0}, WaitFlags::kNoHang);
+    if (!reaped.ok() || !reaped->has_value()) return absl::OkStatus();
+    if ((*reaped)->pid == init_) OnInitExit((*reaped)->status);
+  }
+}
+
+// DESIGN.md invariant 7: the status is durable before anyone hears of it,
+// and before we exit, so `state` and `wait` report it after we are gone.
+void Supervisor::OnInitExit(ExitStatus status) {
+  init_status_ = status;
+  absl::StatusOr<Fd> dir = host_.OpenAt(Fd::Cwd(), ContainerDir(),
+                                        {.flags = OpenFlags::kDirectory});
+  if (dir.ok()) (void)WriteExitRecord(host_, *dir, status);
+  for (Client& client : clients_) {
+    if (!client.waits_for_exit) continue;
+    (void)client.connection.Reply(
+        host_, control::OkResponse({{"status", status.RawStatus()}}));
+  }
+}
+
+std::optional<control::Response> Supervisor::Handle(
+    const control::IncomingRequest& incoming) {
+  const control::Request& request = incoming.request;
+  switch (request.op) {
+    case control::Op::kPing:
+    case control::Op::kState:
+      return control::OkResponse(
+          {{"init", init_.value}, {"started", started_}});
+    case control::Op::kStart:
+      return HandleStart();
+    case control::Op::kSignal:
+      return HandleSignal(request);
+    case control::Op::kWait:
+      if (init_status_) {
+        return control::OkResponse({{"status", init_status_->RawStatus()}});
+      }
+      return std::nullopt;
+    case control::Op::kPs:
+      return control::OkResponse({{"pids", {init_.value}}});
+    case control::Op::kDestroy:
+      (void)host_.Kill(init_, Signal::kKill);
+      return control::OkResponse();
+    case control::Op::kStats:
+      return control::OkResponse();
+    case control::Op::kPause:
+    case control::Op::kResume:
+    case control::Op::kExec:
+      break;
+  }
+  return control::ErrorResponse(absl::UnimplementedError(absl::StrCat(
+      "control request \"", control::OpName(request.op),
+      "\" is not supported by this supervisor")));
+}
+
+// runtime.md steps 7-9: startContainer hooks and the exec happen in init;
+// its sync socket closes when the exec succeeds. poststart hooks run here,
+// in the runtime's namespaces; their failures are warnings.
+control::Response Supervisor::HandleStart() {
+  if (started_) {
+    return control::ErrorResponse(
+        absl::FailedPreconditionError("container already started"));
+  }
+  started_ = true;
+  absl::Status sent = SendSync(host_, init_sync_, "start", StateJson("created"));
+  if (!sent.ok()) return control::ErrorResponse(Annotate(sent, "start init"));
+  absl::StatusOr<SyncMessage> reply = ReceiveSync(host_, init_sync_);
+  init_sync_.Reset();
+  if (!reply.ok()) return control::ErrorResponse(reply.status());
+  if (reply->type == "error") {
+    return control::ErrorResponse(absl::FailedPreconditionError(reply->payload));
+  }
+  std::vector<std::string> warnings;
+  absl::Status hooks =
+      RunHooks(host_, config_.hooks.poststart, "poststart", StateJson("running"));
+  if (!hooks.ok()) warnings.push_back(hooks.ToString());
+  return control::OkResponse({{"warnings", warnings}});
+}
+
+control::Response Supervisor::HandleSignal(const control::Request& request) {
+  absl::StatusOr<control::SignalArgs> args = control::SignalArgsOf(request);
+  if (!args.ok()) return control::ErrorResponse(args.status());
+  const Pid target = args->pid.value_or(init_);
+  absl::Status sent = host_.Kill(target, args->signal);
+  if (!sent.ok()) return control::ErrorResponse(sent);
+  return control::OkResponse();
+}
+
+int SupervisorMain(Host& host, const std::vector<std::string>& argv) {
+  absl::StatusOr<SuperviseArgs> args = SuperviseArgs::Parse(argv);
+  if (!args.ok()) {
+    (void)WriteAll(host, Fd(2, nullptr),
+                   absl::StrCat("runbox supervise: ", args.status().message(), "\n"));
+    return 1;
+  }
+  Supervisor supervisor(host, *args);
+  absl::StatusOr<ExitStatus> status = supervisor.Run();
+  if (!status.ok()) return 1;
+  if (status->exited()) return status->code;
+  // Mirror a fatal signal: die of it ourselves, so a waiting engine sees
+  // "killed by SIGKILL", not an exit code.
+  (void)host.SetSignalDisposition(status->signal, SignalDisposition::kDefault);
+  SignalSet just;
+  just.Add(status->signal);
+  (void)host.UnblockSignals(just);
+  (void)host.Kill(host.GetPid(), status->signal);
+  return status->ShellCode();
+}
+
+}  // namespace runbox
