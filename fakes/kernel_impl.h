@@ -97,7 +97,7 @@ struct FakeKernel::Impl {
   // (kNone: any type); nullptr otherwise (setns fails EINVAL).
   static const NamespaceFile* AsNamespace(const OpenFile& file,
                                           Namespaces type);
-  // setns(2) of `p` into `ns`. EINVAL for a pid namespace that is neither
+  // `setns`(2) of `p` into `ns`. EINVAL for a pid namespace that is neither
   // p's own nor below it, or for p's own user namespace.
   absl::Status JoinNamespace(Process& p, const NamespaceFile& ns);
   uint64_t NewNamespaceId() { return next_namespace_id++; }

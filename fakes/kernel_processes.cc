@@ -147,7 +147,7 @@ void FakeKernel::Impl::ApplyNewNamespaces(Process& p, Namespaces flags,
     if (!Has(flags, type)) continue;
     if (type == Namespaces::kPid) {
       if (!for_unshare) continue;  // CreateProcess made it.
-      // unshare(CLONE_NEWPID): the caller stays; its next child is the
+      // `unshare`(CLONE_NEWPID): the caller stays; its next child is the
       // new namespace's init.
       auto fresh = std::make_shared<PidNamespace>();
       fresh->id = NewNamespaceId();

@@ -30,7 +30,7 @@ class FakeHost;
 
 // A pid namespace. The root one has no parent; its init (pid 1) is the
 // kernel's own process. Others get their init from the spawn that creates
-// them (or the first spawn after unshare(CLONE_NEWPID)).
+// them (or the first spawn after `unshare`(CLONE_NEWPID)).
 struct PidNamespace {
   uint64_t id = 0;
   std::shared_ptr<PidNamespace> parent;
@@ -58,7 +58,7 @@ struct UtsNamespace {
 struct MountNamespace {
   uint64_t id = 0;
   MountTable table;
-  // The root of the namespace's root mount: where setns(2) puts the root
+  // The root of the namespace's root mount: where `setns`(2) puts the root
   // and cwd of a process that joins. Moves with pivot_root.
   InodeRef root;
 };

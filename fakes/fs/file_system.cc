@@ -536,7 +536,7 @@ InodeRef FileSystem::ParentOf(const InodeRef& dir) const {
 FileType FileSystem::TypeOf(const InodeRef& inode) const { return inode->type; }
 
 absl::StatusOr<std::string> FileSystem::ReadAll(const InodeRef& inode) const {
-  // For exec: execve(2) of anything but a regular file is EACCES.
+  // For exec: `execve`(2) of anything but a regular file is EACCES.
   if (!inode->is_regular()) return ErrnoError(EACCES, "exec: not a file");
   return inode->data;
 }

@@ -123,7 +123,7 @@ class FileSystem {
   absl::StatusOr<std::shared_ptr<OpenFile>> FindSocket(
       const PathContext& ctx, const InodeRef& dir, absl::string_view path);
 
-  // flock(2) on a description, never blocking: EAGAIN when another
+  // `flock`(2) on a description, never blocking: EAGAIN when another
   // description holds a conflicting lock. A description's lock is released
   // when it is destroyed (its last fd closed). WouldBlock tells FakeHost
   // when a blocked locker may retry.

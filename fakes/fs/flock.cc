@@ -1,4 +1,4 @@
-// flock(2) on descriptions of the simulated file system. The lock belongs
+// `flock`(2) on descriptions of the simulated file system. The lock belongs
 // to the description (the OpenFile object), so dup'd fds share it and the
 // FileDescription destructor releases it. Never blocks: FakeHost parks a
 // blocking locker and retries when FlockWouldBlock turns false.

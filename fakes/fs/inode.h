@@ -47,7 +47,7 @@ class Inode {
   void SyncMetadata();
   void SyncEntries();
 
-  // flock(2) state: which descriptions hold the lock, and how.
+  // `flock`(2) state: which descriptions hold the lock, and how.
   bool FlockConflicts(const OpenFile* holder, LockOp op) const;
   void FlockRelease(const OpenFile* holder);
 
@@ -86,7 +86,7 @@ class Inode {
   };
   Durable durable;
 
-  // flock(2): holders of a shared lock, or the one exclusive holder.
+  // `flock`(2): holders of a shared lock, or the one exclusive holder.
   std::set<const OpenFile*> flock_shared;
   const OpenFile* flock_exclusive = nullptr;
 };

@@ -321,7 +321,7 @@ absl::Status MountTable::PivotRoot(absl::string_view new_root,
   size_t root = Resolve("/");
   size_t new_m = Resolve(new_path);
   size_t old_m = Resolve(old_path);
-  // The checks in pivot_root(2)'s order.
+  // The checks in `pivot_root`(2)'s order.
   if (IsShared(entries_[old_m].id) || IsShared(entries_[new_m].parent_id) ||
       IsShared(entries_[root].parent_id)) {
     return ErrnoError(EINVAL, "pivot_root: shared mount involved");

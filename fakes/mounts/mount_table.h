@@ -1,5 +1,5 @@
 // One mount namespace's mount table, as mount(2), umount2(2) and
-// pivot_root(2) change it and /proc/self/mountinfo shows it. A record only:
+// `pivot_root`(2) change it and /proc/self/mountinfo shows it. A record only:
 // the file system does not route lookups through it, target existence and
 // permission checks are the kernel's, and mount events do not propagate
 // between namespaces (propagation types are recorded and shown).
@@ -67,10 +67,10 @@ class MountTable {
   // unless kDetach, which removes them too. kForce changes nothing.
   absl::Status Umount(absl::string_view target, UmountFlags flags);
 
-  // pivot_root(2): the mount at `new_root` becomes the root mount and the
+  // `pivot_root`(2): the mount at `new_root` becomes the root mount and the
   // old root mount (with its other submounts) moves to `put_old`, which
   // must be at or under `new_root` (EINVAL); put_old == new_root stacks
-  // the old root on the new one (runc's pivot_root(".", ".")). EBUSY if
+  // the old root on the new one (runc's `pivot_root`(".", ".")). EBUSY if
   // new_root or put_old lies on the current root mount (new_root "/" or a
   // plain directory on it); EINVAL if new_root is not a mount point, or if
   // the mount of put_old, the parent of new_root's mount is shared.

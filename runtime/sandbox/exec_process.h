@@ -1,5 +1,5 @@
 // The last steps of every container process, for init and for exec: umask,
-// working directory, then execve(2) of process.args with execvp(3)'s PATH
+// working directory, then `execve`(2) of process.args with execvp(3)'s PATH
 // search in the container's environment.
 #ifndef RUNBOX_RUNTIME_SANDBOX_EXEC_PROCESS_H_
 #define RUNBOX_RUNTIME_SANDBOX_EXEC_PROCESS_H_

@@ -4,7 +4,7 @@
 //
 //   <root>/                 0700, default /run/runbox
 //   <root>/.runbox.lock     the root lock file (never removed)
-//   <root>/<id>/            0700; flock(2) on this directory is the
+//   <root>/<id>/            0700; `flock`(2) on this directory is the
 //                           container lock (lock.h)
 //   <root>/<id>/meta.json   0600, Meta (meta.h)
 //   <root>/<id>/ctl.sock    0600, the supervisor's control socket

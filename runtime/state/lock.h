@@ -1,5 +1,5 @@
 // The root lock and the container lock (DESIGN.md "State and locking"
-// invariant 3): RAII holders of flock(2) locks, released when their fd
+// invariant 3): RAII holders of `flock`(2) locks, released when their fd
 // closes, and so when their holder dies.
 //
 // The protocol:

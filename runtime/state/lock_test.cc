@@ -90,7 +90,7 @@ absl::StatusOr<ExitStatus> WaitFor(Host& host, Pid pid) {
   return (*r)->status;
 }
 
-// Runs `hook` once, just before the first flock(2) made through it: the
+// Runs `hook` once, just before the first `flock`(2) made through it: the
 // moment between ContainerLock::Acquire's open and its flock.
 class BeforeFlockHost : public FaultyHost {
  public:
