@@ -83,7 +83,7 @@ void RunPoststopHooks(RuntimeContext& ctx, const Meta& meta) {
   state.annotations = meta.annotations;
   absl::Status hooks = RunHooks(ctx.host, config->hooks.poststop, "poststop",
                                 SerializeOciState(state));
-  if (!hooks.ok()) ctx.warn(hooks.ToString());
+  if (!hooks.ok()) ctx.warn(hooks.message());
 }
 
 }  // namespace

@@ -104,7 +104,7 @@ int InitMain(Host& host, const std::vector<std::string>& argv) {
   if (!sync.ok()) return 1;
   absl::Status s = RunInit(host, *args, *sync);
   // Only failures get here: tell the supervisor why, then die.
-  (void)SendSync(host, *sync, "error", s.ToString());
+  (void)SendSync(host, *sync, "error", s.message());
   return 127;
 }
 

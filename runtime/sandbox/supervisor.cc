@@ -60,7 +60,7 @@ absl::StatusOr<ExitStatus> Supervisor::Run() {
   if (!booted.ok()) {
     // create is waiting on the report socket: give it the reason. init,
     // if it exists, dies with us (its parent-death signal).
-    (void)SendSync(host_, report_, "error", booted.ToString());
+    (void)SendSync(host_, report_, "error", booted.message());
     if (init_.value != 0) (void)host_.Kill(init_, Signal::kKill);
     return booted;
   }
@@ -314,7 +314,7 @@ control::Response Supervisor::HandleStart() {
   std::vector<std::string> warnings;
   absl::Status hooks =
       RunHooks(host_, config_.hooks.poststart, "poststart", StateJson("running"));
-  if (!hooks.ok()) warnings.push_back(hooks.ToString());
+  if (!hooks.ok()) warnings.push_back(std::string(hooks.message()));
   return control::OkResponse({{"warnings", warnings}});
 }
 

@@ -66,8 +66,7 @@ int Cat(Host& host, const std::vector<std::string>& args) {
 
 int Sleep(Host& host, const std::vector<std::string>& args) {
   double seconds = 0;
-  if (args.size() != 2 || !absl::SimpleAtod(args[1], &seconds) ||
-      seconds < 0) {
+  if (args.size() != 2 || !absl::SimpleAtod(args[1], &seconds) || seconds < 0) {
     Print(host, 2, "sleep: usage: sleep SECONDS\n");
     return 1;
   }
@@ -127,7 +126,8 @@ int Shell(Host& host, const std::vector<std::string>& args) {
     return 2;
   }
   int status = 0;
-  for (absl::string_view command : absl::StrSplit(args[2], absl::ByAnyChar(";\n"))) {
+  for (absl::string_view command :
+       absl::StrSplit(args[2], absl::ByAnyChar(";\n"))) {
     std::vector<std::string> words = SplitWords(command);
     if (words.empty()) continue;
     if (words[0] == "exit") {
@@ -147,8 +147,8 @@ int Shell(Host& host, const std::vector<std::string>& args) {
 int RunApplet(Host& host, const std::vector<std::string>& args) {
   absl::string_view name = Basename(args[0]);
   if (name == "busybox" && args.size() > 1) {
-    return RunApplet(host, std::vector<std::string>(args.begin() + 1,
-                                                    args.end()));
+    return RunApplet(host,
+                     std::vector<std::string>(args.begin() + 1, args.end()));
   }
   if (name == "sh") return Shell(host, args);
   if (name == "echo") return Echo(host, args);
