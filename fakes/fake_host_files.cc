@@ -287,6 +287,15 @@ absl::StatusOr<std::string> FakeHost::GetCwd() {
 
 Fd FakeHost::AdoptFd(int fd) { return Fd(fd, this); }
 
+absl::Status FakeHost::SetNonBlocking(const Fd& fd, bool nonblocking) {
+  FAKE_ENTER("fcntl_setfl");
+  ASSIGN_OR_RETURN(std::shared_ptr<OpenFile> file, FileOf(*self, fd));
+  OpenFlags flags = file->flags();
+  file->set_flags(nonblocking ? (flags | OpenFlags::kNonBlock)
+                              : (flags & ~OpenFlags::kNonBlock));
+  return absl::OkStatus();
+}
+
 uint32_t FakeHost::Umask(uint32_t mask) {
   Process* self = Enter("umask");
   if (self == nullptr) return 022;

@@ -151,6 +151,10 @@ class CountingHost final : public Host {
     return inner_.GetCwd();
   }
   Fd AdoptFd(int fd) override { return inner_.AdoptFd(fd); }
+  absl::Status SetNonBlocking(const Fd& fd, bool nonblocking) override {
+    ++calls;
+    return inner_.SetNonBlocking(fd, nonblocking);
+  }
   absl::Status Flock(const Fd& fd, LockOp op, LockWait wait) override {
     ++calls;
     return inner_.Flock(fd, op, wait);

@@ -114,6 +114,8 @@ absl::string_view HostCallName(HostCall call) {
       return "umask";
     case HostCall::kGetCwd:
       return "getcwd";
+    case HostCall::kSetNonBlocking:
+      return "fcntl_setfl";
     case HostCall::kFlock:
       return "flock";
     case HostCall::kSpawn:
@@ -325,6 +327,9 @@ static std::vector<int> ErrnoList(HostCall call) {
     case HostCall::kGetCwd:
       // ENOENT: the working directory was unlinked.
       return {ENOENT, EACCES, ERANGE};
+    case HostCall::kSetNonBlocking:
+      // Nothing a valid fd can make fcntl(F_SETFL) return.
+      return {};
     case HostCall::kFlock:
       // EWOULDBLOCK is EAGAIN on Linux.
       return {EINTR, ENOLCK, EWOULDBLOCK};

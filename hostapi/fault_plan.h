@@ -52,6 +52,7 @@ enum class HostCall : uint8_t {
   kFchdir,
   kUmask,
   kGetCwd,
+  kSetNonBlocking,
   // Locks
   kFlock,
   // Processes

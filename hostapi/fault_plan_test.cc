@@ -29,6 +29,7 @@ const std::set<HostCall>& Infallible() {
       HostCall::kGetParentPid, HostCall::kEnvironment, HostCall::kGetUid,
       HostCall::kGetGid,       HostCall::kGetHostname, HostCall::kMonotonicNow,
       HostCall::kRealNow,      HostCall::kSleepFor,    HostCall::kRandomUint64,
+      HostCall::kSetNonBlocking,
   };
   return *calls;
 }

@@ -260,6 +260,11 @@ absl::StatusOr<std::string> FaultyHost::GetCwd() {
   return Call(HostCall::kGetCwd, [&] { return inner_.GetCwd(); });
 }
 
+absl::Status FaultyHost::SetNonBlocking(const Fd& fd, bool nonblocking) {
+  return Call(HostCall::kSetNonBlocking,
+              [&] { return inner_.SetNonBlocking(fd, nonblocking); });
+}
+
 // Not a system call: nothing to fail or count.
 Fd FaultyHost::AdoptFd(int fd) { return inner_.AdoptFd(fd); }
 

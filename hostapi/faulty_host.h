@@ -83,6 +83,7 @@ class FaultyHost : public Host {
   absl::Status Fchdir(const Fd& dir) override;
   uint32_t Umask(uint32_t mask) override;
   absl::StatusOr<std::string> GetCwd() override;
+  absl::Status SetNonBlocking(const Fd& fd, bool nonblocking) override;
   Fd AdoptFd(int fd) override;
 
   // Locks.

@@ -150,6 +150,9 @@ class Files {
   virtual absl::StatusOr<int> Poll(absl::Span<PollFd> fds,
                                    std::optional<absl::Duration> timeout) = 0;
 
+  // fcntl(F_SETFL) of O_NONBLOCK on the open file description (shared by
+  // its dups and by other processes holding it).
+  virtual absl::Status SetNonBlocking(const Fd& fd, bool nonblocking) = 0;
   // fchdir(2).
   virtual absl::Status Fchdir(const Fd& dir) = 0;
   // umask(2): sets the mask, returns the previous one.

@@ -101,6 +101,8 @@ class MockHost : public Host, public FdOwner {
   MOCK_METHOD(absl::Status, Fchdir, (const Fd& dir), (override));
   MOCK_METHOD(uint32_t, Umask, (uint32_t mask), (override));
   MOCK_METHOD(absl::StatusOr<std::string>, GetCwd, (), (override));
+  MOCK_METHOD(absl::Status, SetNonBlocking, (const Fd& fd, bool nonblocking),
+              (override));
   MOCK_METHOD(Fd, AdoptFd, (int fd), (override));
 
   // Locks.

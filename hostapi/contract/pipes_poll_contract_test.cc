@@ -240,5 +240,18 @@ TEST_P(PipesPollContract, ChildCatCopiesStdinToStdout) {
   });
 }
 
+TEST_P(PipesPollContract, SetNonBlockingAppliesToOneEndOnly) {
+  Run([&](Host& host, const std::string&) {
+    ASSERT_OK_AND_ASSIGN(PipeFds pipe, host.Pipe());
+    ASSERT_OK(host.SetNonBlocking(pipe.read, true));
+    char byte = 0;
+    EXPECT_THAT(host.Read(pipe.read, absl::MakeSpan(&byte, 1)),
+                HasErrno(EAGAIN));
+    ASSERT_OK(host.SetNonBlocking(pipe.read, false));
+    ASSERT_OK(WriteAll(host, pipe.write, "x"));
+    EXPECT_THAT(ReadSome(host, pipe.read, 1), IsOkAndHolds("x"));
+  });
+}
+
 }  // namespace
 }  // namespace runbox::contract

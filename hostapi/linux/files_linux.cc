@@ -451,4 +451,15 @@ absl::StatusOr<std::string> LinuxHost::GetCwd() {
 
 Fd LinuxHost::AdoptFd(int fd) { return Fd(fd, this); }
 
+absl::Status LinuxHost::SetNonBlocking(const Fd& fd, bool nonblocking) {
+  int flags = fcntl(fd.get(), F_GETFL);
+  int err = errno;
+  if (flags < 0) return FdError(err, "fcntl F_GETFL", fd.get());
+  flags = nonblocking ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
+  int rc = fcntl(fd.get(), F_SETFL, flags);
+  err = errno;
+  if (rc != 0) return FdError(err, "fcntl F_SETFL", fd.get());
+  return absl::OkStatus();
+}
+
 }  // namespace runbox

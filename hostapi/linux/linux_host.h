@@ -77,6 +77,7 @@ class LinuxHost final : public Host, public FdOwner {
   absl::Status Fchdir(const Fd& dir) override;
   uint32_t Umask(uint32_t mask) override;
   absl::StatusOr<std::string> GetCwd() override;
+  absl::Status SetNonBlocking(const Fd& fd, bool nonblocking) override;
   Fd AdoptFd(int fd) override;
 
   // Locks (locks_linux.cc).
