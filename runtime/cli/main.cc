@@ -91,6 +91,10 @@ std::string ArgvJson(const std::vector<std::string>& argv) {
 }  // namespace
 
 int Main(Host& host, const std::vector<std::string>& argv) {
+  // A hook or a client that goes away while we write to it is an error to
+  // report (EPIPE), not a reason to die. Every exec and spawn restores the
+  // default, so the container's processes never inherit this.
+  (void)host.SetSignalDisposition(Signal::kPipe, SignalDisposition::kIgnore);
   absl::StatusOr<ParsedCommand> parsed = ParseArgs(argv);
   if (!parsed.ok()) return ReportParseError(host, argv, parsed.status());
 

@@ -16,6 +16,8 @@
 #include "runtime/container/container.h"
 #include "runtime/container/container_internal.h"
 #include "runtime/sandbox/boot.h"
+#include "runtime/sandbox/cgroups/cgroup_path.h"
+#include "runtime/sandbox/cgroups/manager.h"
 #include "runtime/sandbox/self_exe.h"
 #include "runtime/sandbox/sync.h"
 #include "runtime/spec/parse.h"
@@ -98,9 +100,18 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
     RETURN_IF_ERROR(ValidateContainerId(request.id));
     ASSIGN_OR_RETURN(std::string bundle, internal::AbsolutePath(host, request.bundle));
     ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfig(host, bundle));
+    // The cgroups the supervisor will make, known before anything exists,
+    // so a killed create leaves a record of them (DESIGN.md invariant 2).
+    const std::string cgroups_path =
+        loaded.config.linux ? loaded.config.linux->cgroups_path : "";
+    ASSIGN_OR_RETURN(std::string cgroup,
+                     cgroups::ContainerCgroupPath(cgroups_path, request.id));
+    ASSIGN_OR_RETURN(cgroups::CgroupManager planned,
+                     cgroups::CgroupManager::ForContainer(host, cgroup));
     ASSIGN_OR_RETURN(StateStore store, internal::OpenStore(ctx));
 
     Meta meta;
+    meta.planned_cgroups = planned.Paths();
     meta.id = request.id;
     meta.status = ContainerStatus::kCreating;
     meta.bundle = bundle;
@@ -117,8 +128,12 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
       if (supervisor.value != 0) {
         (void)host.Kill(supervisor, Signal::kKill);
         (void)host.Wait(supervisor, WaitFlags::kNone);
+        // runtime.md: a failed create hook stops the container and the
+        // lifecycle goes on at destroy (step 12) and poststop (step 13).
+        internal::RunPoststopHooks(ctx, meta, loaded.config);
       }
       lock.Release();
+      (void)cgroups::CgroupManager::RemovePaths(host, meta.planned_cgroups);
       (void)store.Destroy(request.id, DestroyMode::kForce);
     };
 

@@ -8,6 +8,7 @@
 #include "runtime/common/io.h"
 #include "runtime/container/container.h"
 #include "runtime/container/container_internal.h"
+#include "runtime/sandbox/cgroups/manager.h"
 #include "runtime/sandbox/control/messages.h"
 #include "runtime/sandbox/hooks.h"
 #include "runtime/spec/parse.h"
@@ -60,7 +61,7 @@ absl::Status StopSupervisor(RuntimeContext& ctx, const StateStore& store,
 // runtime.md step 13: poststop hooks, whose failures are warnings. The
 // hooks come from the bundle, which may be gone by now: that is a warning
 // too.
-void RunPoststopHooks(RuntimeContext& ctx, const Meta& meta) {
+void RunPoststopHooksFromBundle(RuntimeContext& ctx, const Meta& meta) {
   absl::StatusOr<Fd> bundle = ctx.host.OpenAt(
       Fd::Cwd(), meta.bundle, {.flags = OpenFlags::kDirectory});
   absl::StatusOr<std::string> text =
@@ -75,15 +76,7 @@ void RunPoststopHooks(RuntimeContext& ctx, const Meta& meta) {
                           config.status().message()));
     return;
   }
-  if (config->hooks.poststop.empty()) return;
-  OciState state;
-  state.id = meta.id;
-  state.status = ContainerStatus::kStopped;
-  state.bundle = meta.bundle;
-  state.annotations = meta.annotations;
-  absl::Status hooks = RunHooks(ctx.host, config->hooks.poststop, "poststop",
-                                SerializeOciState(state));
-  if (!hooks.ok()) ctx.warn(hooks.message());
+  internal::RunPoststopHooks(ctx, meta, *config);
 }
 
 }  // namespace
@@ -98,7 +91,15 @@ absl::Status Delete(RuntimeContext& ctx, absl::string_view id, bool force) {
       if (force && absl::IsNotFound(lock.status())) return absl::OkStatus();
       return lock.status();
     }
-    ASSIGN_OR_RETURN(Meta meta, store.LoadLocked(*lock));
+    absl::StatusOr<Meta> loaded = store.LoadLocked(*lock);
+    if (absl::IsNotFound(loaded.status())) {
+      // A directory without meta.json: what a create killed before its
+      // first save leaves. Nothing was started; Destroy sweeps it.
+      lock->Release();
+      return store.Destroy(id, force ? DestroyMode::kForce : DestroyMode::kNormal);
+    }
+    if (!loaded.ok()) return loaded.status();
+    Meta& meta = *loaded;
     ASSIGN_OR_RETURN(internal::LiveStatus live,
                      internal::CurrentStatus(ctx, store, meta));
     const bool running = live.status == ContainerStatus::kRunning ||
@@ -112,7 +113,13 @@ absl::Status Delete(RuntimeContext& ctx, absl::string_view id, bool force) {
     if (live.status != ContainerStatus::kStopped) {
       RETURN_IF_ERROR(StopSupervisor(ctx, store, meta));
     }
-    RunPoststopHooks(ctx, meta);
+    // What create planned, whether or not it got to make it: a killed
+    // create's cgroups go too. A cgroup that cannot go keeps the record, so
+    // a later delete can retry.
+    RETURN_IF_ERROR(Annotate(
+        cgroups::CgroupManager::RemovePaths(ctx.host, meta.planned_cgroups),
+        "remove cgroups"));
+    RunPoststopHooksFromBundle(ctx, meta);
     // Destroy takes the root lock and then this container's lock: ours
     // must go first (a second flock of the same directory would wait on
     // this one).

@@ -90,6 +90,8 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
     init.rootfs = rootfs;
     init.preserve_fds = request.preserve_fds;
     init.config_fd = kFirstPreservedFd + request.preserve_fds;
+    init.sync_fd = init.config_fd + 1;
+    ASSIGN_OR_RETURN(PipeFds go, host.Pipe());
     SpawnRequest spawn;
     spawn.path = "runbox";
     spawn.exec_fd = &exe;
@@ -103,6 +105,7 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
       spawn.fds.push_back({&inherited.back(), fd});
     }
     spawn.fds.push_back({&process_fd, init.config_fd});
+    spawn.fds.push_back({&go.read, init.sync_fd});
     for (size_t i = 0; i < joins.types.size(); ++i) {
       // A pid namespace is chosen by the parent, for its next children.
       if (joins.types[i] == Namespaces::kPid) {
@@ -113,6 +116,20 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
       spawn.join_namespaces.push_back({joins.types[i], &joins.fds[i]});
     }
     ASSIGN_OR_RETURN(SpawnResult spawned, host.Spawn(spawn));
+    go.read.Reset();
+    // Into the container's cgroups before it runs anything of the user's
+    // (it waits for "go"): pause, ps and kill --all must see it.
+    for (const std::string& cgroup : meta.planned_cgroups) {
+      absl::Status joined = host.CgroupAddProcess(cgroup, spawned.pid);
+      if (!joined.ok()) {
+        (void)host.Kill(spawned.pid, Signal::kKill);
+        (void)host.Wait(spawned.pid, WaitFlags::kNone);
+        return Annotate(joined, absl::StrCat("put the process into cgroup \"",
+                                             cgroup, "\""));
+      }
+    }
+    RETURN_IF_ERROR(WriteAll(host, go.write, "g"));
+    go.write.Reset();
     ExecResult out;
     out.pid = spawned.pid;
     if (request.detach) {

@@ -4,7 +4,9 @@
 #include "absl/strings/str_cat.h"
 #include "hostapi/status.h"
 #include "runtime/sandbox/control/client.h"
+#include "runtime/sandbox/hooks.h"
 #include "runtime/state/exit_record.h"
+#include "runtime/state/oci_state.h"
 #include "runtime/state/process_alive.h"
 
 namespace runbox::internal {
@@ -52,6 +54,20 @@ absl::StatusOr<nlohmann::json> CallSupervisor(RuntimeContext& ctx,
                    control::Call(ctx.host, conn, request));
   RETURN_IF_ERROR(control::StatusOf(response));
   return response.result;
+}
+
+void RunPoststopHooks(RuntimeContext& ctx, const Meta& meta,
+                      const spec::Config& config) {
+  if (config.hooks.poststop.empty()) return;
+  OciState state;
+  state.id = meta.id;
+  state.status = ContainerStatus::kStopped;
+  state.bundle = meta.bundle;
+  state.annotations = meta.annotations;
+  absl::Status hooks =
+      RunHooks(ctx.host, config.hooks.poststop, "poststop",
+               SerializeOciState(state), HookFailure::kContinue);
+  if (!hooks.ok()) ctx.warn(hooks.message());
 }
 
 ContainerState ToContainerState(const Meta& meta, const LiveStatus& live) {

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "runtime/container/container.h"
 #include "runtime/sandbox/control/messages.h"
+#include "runtime/spec/config.h"
 #include "runtime/state/state_store.h"
 
 namespace runbox::internal {
@@ -41,6 +42,11 @@ absl::StatusOr<nlohmann::json> CallSupervisor(RuntimeContext& ctx,
 absl::StatusOr<std::string> AbsolutePath(Host& host, absl::string_view path);
 // Writes a pid file the way runc does: whole or not at all.
 absl::Status WritePidFile(Host& host, absl::string_view path, Pid pid);
+
+// runtime.md step 13: the poststop hooks, after the container is gone.
+// Failures are warnings and do not stop the other hooks.
+void RunPoststopHooks(RuntimeContext& ctx, const Meta& meta,
+                      const spec::Config& config);
 
 ContainerState ToContainerState(const Meta& meta, const LiveStatus& live);
 

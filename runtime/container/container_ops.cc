@@ -131,16 +131,41 @@ absl::StatusOr<ExitStatus> Wait(RuntimeContext& ctx, absl::string_view id) {
       "container \"", id, "\" stopped without a recorded exit status"));
 }
 
+namespace {
+
+// pause: Running -> Paused; resume: Paused -> Running. The supervisor
+// freezes or thaws the cgroup; the new state is saved under the lock.
+absl::Status Freeze(RuntimeContext& ctx, absl::string_view id, bool pause) {
+  const absl::string_view op = pause ? "pause" : "resume";
+  absl::Status status = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(StateStore store, OpenStore(ctx));
+    ASSIGN_OR_RETURN(ContainerLock lock, store.LockContainer(
+                                             id, LockType::kExclusive,
+                                             LockMode::kBlock));
+    ASSIGN_OR_RETURN(Meta meta, store.LoadLocked(lock));
+    ASSIGN_OR_RETURN(LiveStatus live, CurrentStatus(ctx, store, meta));
+    const ContainerStatus from =
+        pause ? ContainerStatus::kRunning : ContainerStatus::kPaused;
+    if (live.status != from) return WrongState(op, id, live.status);
+    RETURN_IF_ERROR(CallSupervisor(ctx, store, id,
+                                   control::MakeRequest(
+                                       pause ? control::Op::kPause
+                                             : control::Op::kResume))
+                        .status());
+    meta.status = pause ? ContainerStatus::kPaused : ContainerStatus::kRunning;
+    return store.SaveLocked(lock, meta);
+  }();
+  return Annotate(status, absl::StrCat(op, " container \"", id, "\""));
+}
+
+}  // namespace
+
 absl::Status Pause(RuntimeContext& ctx, absl::string_view id) {
-  return absl::UnimplementedError(absl::StrCat(
-      "pause container \"", id, "\": needs the cgroup freezer (not yet "
-      "supported)"));
+  return Freeze(ctx, id, /*pause=*/true);
 }
 
 absl::Status Resume(RuntimeContext& ctx, absl::string_view id) {
-  return absl::UnimplementedError(absl::StrCat(
-      "resume container \"", id, "\": needs the cgroup freezer (not yet "
-      "supported)"));
+  return Freeze(ctx, id, /*pause=*/false);
 }
 
 absl::StatusOr<std::vector<Pid>> ListProcesses(RuntimeContext& ctx,

@@ -83,7 +83,8 @@ absl::StatusOr<SuperviseArgs> SuperviseArgs::Parse(
 std::vector<std::string> InitArgs::ToArgs() const {
   if (exec) {
     return {"--exec", "--rootfs", rootfs, "--config-fd", absl::StrCat(config_fd),
-            "--preserve-fds", absl::StrCat(preserve_fds)};
+            "--sync-fd", absl::StrCat(sync_fd), "--preserve-fds",
+            absl::StrCat(preserve_fds)};
   }
   std::vector<std::string> args = {
       "--id",        id,
@@ -107,9 +108,9 @@ absl::StatusOr<InitArgs> InitArgs::Parse(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(out.sync_fd, IntArg(pairs, "--sync-fd", -1));
   ASSIGN_OR_RETURN(out.config_fd, IntArg(pairs, "--config-fd", -1));
   if (out.exec) {
-    if (out.config_fd < 0 || out.rootfs.empty()) {
+    if (out.config_fd < 0 || out.sync_fd < 0 || out.rootfs.empty()) {
       return absl::InvalidArgumentError(
-          "init --exec: --config-fd and --rootfs are required");
+          "init --exec: --config-fd, --sync-fd and --rootfs are required");
     }
     return out;
   }

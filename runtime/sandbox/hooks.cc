@@ -85,7 +85,10 @@ absl::StatusOr<std::string> Supervise(Host& host, const SpawnResult& hook,
 absl::Status RunHook(Host& host, const spec::Hook& hook,
                      absl::string_view state_json) {
   const std::string name = HookName(hook);
-  ASSIGN_OR_RETURN(PipeFds input, host.Pipe(/*nonblocking=*/true));
+  // The hook's end of its stdin blocks, as a program expects; ours does not,
+  // so a hook that never reads cannot stall us.
+  ASSIGN_OR_RETURN(PipeFds input, host.Pipe());
+  RETURN_IF_ERROR(host.SetNonBlocking(input.write, true));
   ASSIGN_OR_RETURN(PipeFds output, host.Pipe());
 
   SpawnRequest request;
@@ -120,12 +123,20 @@ absl::Status RunHook(Host& host, const spec::Hook& hook,
 }
 
 absl::Status RunHooks(Host& host, absl::Span<const spec::Hook> hooks,
-                      absl::string_view phase, absl::string_view state_json) {
+                      absl::string_view phase, absl::string_view state_json,
+                      HookFailure on_failure) {
+  absl::Status first;
+  std::string failures;
   for (size_t i = 0; i < hooks.size(); ++i) {
-    absl::Status s = RunHook(host, hooks[i], state_json);
-    if (!s.ok()) return Annotate(s, absl::StrCat(phase, " hook ", i));
+    absl::Status s = Annotate(RunHook(host, hooks[i], state_json),
+                              absl::StrCat(phase, " hook ", i));
+    if (s.ok()) continue;
+    if (on_failure == HookFailure::kStop) return s;
+    if (first.ok()) first = s;
+    absl::StrAppend(&failures, failures.empty() ? "" : "; ", s.message());
   }
-  return absl::OkStatus();
+  if (first.ok()) return first;
+  return absl::Status(first.code(), failures);
 }
 
 }  // namespace runbox

@@ -20,10 +20,18 @@ namespace runbox {
 absl::Status RunHook(Host& host, const spec::Hook& hook,
                      absl::string_view state_json);
 
-// Runs `hooks` in order, stopping at the first failure, which is annotated
-// with the phase ("createRuntime hook 2").
+// What a failing hook does to the hooks after it (runtime.md "Lifecycle").
+enum class HookFailure {
+  kStop,      // prestart, createRuntime, createContainer, startContainer.
+  kContinue,  // poststart, poststop: warn, and the rest still run.
+};
+
+// Runs `hooks` in order. With kStop it returns the first failure; with
+// kContinue it runs them all and returns every failure, joined. Failures
+// are annotated with the phase ("createRuntime hook 2").
 absl::Status RunHooks(Host& host, absl::Span<const spec::Hook> hooks,
-                      absl::string_view phase, absl::string_view state_json);
+                      absl::string_view phase, absl::string_view state_json,
+                      HookFailure on_failure = HookFailure::kStop);
 
 }  // namespace runbox
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "hostapi/status.h"
 #include "runtime/common/io.h"
@@ -17,6 +18,8 @@
 #include "runtime/sandbox/sandbox.h"
 #include "runtime/sandbox/sync.h"
 #include "runtime/spec/parse.h"
+#include "runtime/state/meta.h"
+#include "runtime/state/oci_state.h"
 
 namespace runbox {
 namespace {
@@ -31,6 +34,24 @@ absl::StatusOr<std::string> ReadInherited(Host& host, const Fd& fd) {
     text.append(buf, n);
     offset += n;
   }
+}
+
+// The state JSON the in-container hooks read. The supervisor sends only
+// our pid as the host sees it (sync messages are small; annotations may
+// not be), and the rest is in the config we already have.
+absl::StatusOr<std::string> HookState(const InitArgs& args,
+                                      const spec::Config& config,
+                                      absl::string_view pid,
+                                      ContainerStatus status) {
+  OciState state;
+  state.id = args.id;
+  state.status = status;
+  if (!absl::SimpleAtoi(pid, &state.pid.value)) {
+    return absl::InternalError(absl::StrCat("bad pid from supervisor \"", pid, "\""));
+  }
+  state.bundle = args.bundle;
+  state.annotations = config.annotations;
+  return SerializeOciState(state);
 }
 
 // Everything between spawn and exec. `sync` is the socket to the
@@ -56,8 +77,10 @@ absl::Status RunInit(Host& host, const InitArgs& args, const Fd& sync) {
   // The namespaces exist: the supervisor runs prestart and createRuntime
   // hooks in the runtime's namespaces now, then lets us go on.
   RETURN_IF_ERROR(SendSync(host, sync, "setup"));
-  ASSIGN_OR_RETURN(std::string state_json,
+  ASSIGN_OR_RETURN(std::string pid,
                    ExpectSync(host, sync, "continue", "supervisor"));
+  ASSIGN_OR_RETURN(std::string state_json,
+                   HookState(args, config, pid, ContainerStatus::kCreating));
 
   // createContainer: in the container's namespaces, before the root moves.
   RETURN_IF_ERROR(RunHooks(host, config.hooks.create_container,
@@ -65,7 +88,9 @@ absl::Status RunInit(Host& host, const InitArgs& args, const Fd& sync) {
   RETURN_IF_ERROR(EnterRootfs(host, config, args.bundle, args.no_pivot));
 
   RETURN_IF_ERROR(SendSync(host, sync, "ready"));
-  ASSIGN_OR_RETURN(state_json, ExpectSync(host, sync, "start", "supervisor"));
+  RETURN_IF_ERROR(ExpectSync(host, sync, "start", "supervisor").status());
+  ASSIGN_OR_RETURN(state_json,
+                   HookState(args, config, pid, ContainerStatus::kCreated));
   RETURN_IF_ERROR(RunHooks(host, config.hooks.start_container,
                            "startContainer", state_json));
   return ExecUserProcess(host, process);
@@ -74,6 +99,13 @@ absl::Status RunInit(Host& host, const InitArgs& args, const Fd& sync) {
 // `runbox init --exec`: a process for `runbox exec`, already in the
 // container's namespaces; it takes the container's root and execs.
 absl::Status RunExecInit(Host& host, const InitArgs& args) {
+  // Nothing of the user's runs before we are in the container's cgroups:
+  // `runbox exec` moves us there, then says "go" (EOF means it gave up).
+  Fd go = host.AdoptFd(args.sync_fd);
+  char byte = 0;
+  ASSIGN_OR_RETURN(size_t n, host.Read(go, absl::MakeSpan(&byte, 1)));
+  if (n != 1) return absl::AbortedError("runbox exec gave up");
+  go.Reset();
   Fd process_fd = host.AdoptFd(args.config_fd);
   ASSIGN_OR_RETURN(std::string text, ReadInherited(host, process_fd));
   process_fd.Reset();

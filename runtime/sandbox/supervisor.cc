@@ -14,6 +14,7 @@
 #include "runtime/common/io.h"
 #include "runtime/sandbox/control/messages.h"
 #include "runtime/sandbox/control/server.h"
+#include "runtime/sandbox/cgroups/cgroup_path.h"
 #include "runtime/sandbox/hooks.h"
 #include "runtime/sandbox/rootfs.h"
 #include "runtime/sandbox/sandbox.h"
@@ -92,7 +93,19 @@ absl::Status Supervisor::Boot() {
 
   ASSIGN_OR_RETURN(listener_,
                    control::ListenControl(host_, absl::StrCat(ContainerDir(), "/ctl.sock")));
+  // The cgroups exist and hold init before init runs a line of user code
+  // (it is still waiting for "continue").
+  const std::string cgroups_path =
+      config_.linux ? config_.linux->cgroups_path : "";
+  ASSIGN_OR_RETURN(std::string cgroup,
+                   cgroups::ContainerCgroupPath(cgroups_path, args_.id));
+  ASSIGN_OR_RETURN(cgroups::CgroupManager manager,
+                   cgroups::CgroupManager::ForContainer(host_, cgroup));
+  cgroups_.emplace(std::move(manager));
+  RETURN_IF_ERROR(Annotate(cgroups_->Create(), "create cgroups"));
   RETURN_IF_ERROR(SpawnInit());
+  RETURN_IF_ERROR(
+      Annotate(cgroups_->AddProcess(init_), "put init into its cgroups"));
   RETURN_IF_ERROR(RunCreateHooks());
   return ReportReady();
 }
@@ -172,7 +185,8 @@ absl::Status Supervisor::RunCreateHooks() {
   RETURN_IF_ERROR(RunHooks(host_, config_.hooks.prestart, "prestart", state));
   RETURN_IF_ERROR(RunHooks(host_, config_.hooks.create_runtime,
                            "createRuntime", state));
-  RETURN_IF_ERROR(SendSync(host_, init_sync_, "continue", state));
+  RETURN_IF_ERROR(
+      SendSync(host_, init_sync_, "continue", absl::StrCat(init_.value)));
   return ExpectSync(host_, init_sync_, "ready", "container init").status();
 }
 
@@ -278,14 +292,16 @@ std::optional<control::Response> Supervisor::Handle(
       }
       return std::nullopt;
     case control::Op::kPs:
-      return control::OkResponse({{"pids", {init_.value}}});
+      return HandlePs();
+    case control::Op::kPause:
+      return HandleFreeze(true);
+    case control::Op::kResume:
+      return HandleFreeze(false);
     case control::Op::kDestroy:
       (void)host_.Kill(init_, Signal::kKill);
       return control::OkResponse();
     case control::Op::kStats:
       return control::OkResponse();
-    case control::Op::kPause:
-    case control::Op::kResume:
     case control::Op::kExec:
       break;
   }
@@ -303,7 +319,7 @@ control::Response Supervisor::HandleStart() {
         absl::FailedPreconditionError("container already started"));
   }
   started_ = true;
-  absl::Status sent = SendSync(host_, init_sync_, "start", StateJson("created"));
+  absl::Status sent = SendSync(host_, init_sync_, "start");
   if (!sent.ok()) return control::ErrorResponse(Annotate(sent, "start init"));
   absl::StatusOr<SyncMessage> reply = ReceiveSync(host_, init_sync_);
   init_sync_.Reset();
@@ -313,7 +329,8 @@ control::Response Supervisor::HandleStart() {
   }
   std::vector<std::string> warnings;
   absl::Status hooks =
-      RunHooks(host_, config_.hooks.poststart, "poststart", StateJson("running"));
+      RunHooks(host_, config_.hooks.poststart, "poststart",
+               StateJson("running"), HookFailure::kContinue);
   if (!hooks.ok()) warnings.push_back(std::string(hooks.message()));
   return control::OkResponse({{"warnings", warnings}});
 }
@@ -321,10 +338,26 @@ control::Response Supervisor::HandleStart() {
 control::Response Supervisor::HandleSignal(const control::Request& request) {
   absl::StatusOr<control::SignalArgs> args = control::SignalArgsOf(request);
   if (!args.ok()) return control::ErrorResponse(args.status());
-  const Pid target = args->pid.value_or(init_);
-  absl::Status sent = host_.Kill(target, args->signal);
+  absl::Status sent = args->all ? cgroups_->KillAll(args->signal)
+                                : host_.Kill(args->pid.value_or(init_),
+                                             args->signal);
   if (!sent.ok()) return control::ErrorResponse(sent);
   return control::OkResponse();
+}
+
+// pause/resume: the cgroup freezer, for every process of the container.
+control::Response Supervisor::HandleFreeze(bool freeze) {
+  absl::Status done = freeze ? cgroups_->Freeze() : cgroups_->Thaw();
+  if (!done.ok()) return control::ErrorResponse(done);
+  return control::OkResponse();
+}
+
+control::Response Supervisor::HandlePs() {
+  absl::StatusOr<std::vector<Pid>> pids = cgroups_->Processes();
+  if (!pids.ok()) return control::ErrorResponse(pids.status());
+  nlohmann::json list = nlohmann::json::array();
+  for (Pid pid : *pids) list.push_back(pid.value);
+  return control::OkResponse({{"pids", list}});
 }
 
 int SupervisorMain(Host& host, const std::vector<std::string>& argv) {

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "hostapi/host.h"
 #include "runtime/sandbox/boot.h"
+#include "runtime/sandbox/cgroups/manager.h"
 #include "runtime/sandbox/control/connection.h"
 #include "runtime/spec/config.h"
 
@@ -46,6 +47,8 @@ class Supervisor {
       const control::IncomingRequest& request);
   control::Response HandleStart();
   control::Response HandleSignal(const control::Request& request);
+  control::Response HandleFreeze(bool freeze);
+  control::Response HandlePs();
 
   std::string StateJson(absl::string_view status) const;
   std::string ContainerDir() const;
@@ -62,6 +65,7 @@ class Supervisor {
   Fd listener_;  // ctl.sock
   Fd init_sync_;
   Pid init_;
+  std::optional<cgroups::CgroupManager> cgroups_;
   bool started_ = false;
   std::optional<ExitStatus> init_status_;
   struct Client {

@@ -22,7 +22,9 @@ namespace runbox {
 inline constexpr int kMetaSchemaVersion = 1;
 // meta.json is never larger than this (typical: 200-400 bytes); a larger
 // file is corrupt or hostile and is refused before it is parsed.
-inline constexpr size_t kMaxMetaBytes = 64 * 1024;
+// Annotations are copied in from config.json, so the bound is config.json's
+// (runtime/container: 4 MiB), not what a typical record needs.
+inline constexpr size_t kMaxMetaBytes = 4 << 20;
 
 // The OCI lifecycle, plus Creating: the window in which create is making
 // side effects (DESIGN.md invariant 8: Creating -> Created -> Running <->

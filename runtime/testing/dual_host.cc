@@ -170,6 +170,7 @@ class FakeDualHost final : public DualHost {
     fake::KernelOptions kernel_options;
     kernel_options.seed = options_.seed;
     kernel_options.pid_max = options_.pid_max;
+    kernel_options.cgroup_layout = options_.cgroup_layout;
     auto kernel = std::make_unique<fake::FakeKernel>(kernel_options);
     kernel->RegisterProgram(kFakeChildProgram, DispatchChild);
     absl::Status installed =

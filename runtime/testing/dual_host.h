@@ -70,6 +70,8 @@ struct DualHostOptions {
   uint64_t seed = 1;
   // Fake only: pids wrap here, so a small value forces pid reuse.
   int pid_max = 32768;
+  // Fake only: which cgroup hierarchies the kernel mounts.
+  fake::CgroupLayout cgroup_layout = fake::CgroupLayout::kUnified;
 };
 
 // One child to run: a registered function and its arguments.

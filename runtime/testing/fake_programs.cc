@@ -1,12 +1,17 @@
-// The fake busybox and the rootfs builder; see fake_programs.h.
+// The fake busybox, the hook recorder and the rootfs builder; see
+// fake_programs.h.
 #include "runtime/testing/fake_programs.h"
 
+#include <cerrno>
+#include <nlohmann/json.hpp>
 #include <optional>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "hostapi/status.h"
 #include "runtime/common/io.h"
 
@@ -163,6 +168,146 @@ int RunApplet(Host& host, const std::vector<std::string>& args) {
 }  // namespace
 
 absl::Span<const absl::string_view> BusyboxApplets() { return kApplets; }
+
+namespace {
+
+// Reads fd 0 to EOF. A non-blocking stdin (EAGAIN) is waited out with
+// poll, and noted: a hook written for a blocking stdin would fail there.
+absl::StatusOr<std::string> ReadStdin(Host& host, bool& saw_eagain) {
+  std::string text;
+  char buf[4096];
+  while (true) {
+    absl::StatusOr<size_t> n = host.Read(StdFd(0), absl::MakeSpan(buf));
+    if (IsErrno(n, EINTR)) continue;
+    if (IsErrno(n, EAGAIN)) {
+      saw_eagain = true;
+      PollFd in{&StdFd(0), PollEvents::kIn};
+      RETURN_IF_ERROR(host.Poll(absl::MakeSpan(&in, 1), std::nullopt).status());
+      continue;
+    }
+    RETURN_IF_ERROR(n.status());
+    if (*n == 0) return text;
+    text.append(buf, *n);
+  }
+}
+
+}  // namespace
+
+int HookRecorderMain(Host& host, const std::vector<std::string>& argv,
+                     const RecorderProbes& probes) {
+  constexpr int kBadUse = 125;
+  if (argv.size() < 3 || argv.size() > 4) {
+    Print(host, 2,
+          "hook_recorder: usage: hook_recorder PHASE LOG [CODE|hang]\n");
+    return kBadUse;
+  }
+  const std::string& phase = argv[1];
+  int code = 0;
+  const bool hang = argv.size() == 4 && argv[3] == "hang";
+  if (argv.size() == 4 && !hang && !absl::SimpleAtoi(argv[3], &code)) {
+    Print(host, 2,
+          absl::StrCat("hook_recorder: bad exit code \"", argv[3], "\"\n"));
+    return kBadUse;
+  }
+  // Probed before reading: the mode is the runtime's choice, not ours.
+  std::optional<bool> nonblocking;
+  if (probes.stdin_nonblocking) nonblocking = probes.stdin_nonblocking(host);
+  bool saw_eagain = false;
+  absl::StatusOr<std::string> input = ReadStdin(host, saw_eagain);
+  if (!input.ok()) {
+    Print(host, 2,
+          absl::StrCat("hook_recorder: read stdin: ", input.status().message(),
+                       "\n"));
+    return kBadUse;
+  }
+
+  nlohmann::json record;
+  record["phase"] = phase;
+  record["argv"] = argv;
+  record["env"] = host.Environment();
+  record["stdin"] = *input;
+  record["pid"] = host.GetPid().value;
+  record["stdin_eagain"] = saw_eagain;
+  record["stdin_nonblocking"] =
+      nonblocking ? nlohmann::json(*nonblocking) : nlohmann::json();
+  nlohmann::json state = nlohmann::json::parse(*input, nullptr,
+                                               /*allow_exceptions=*/false);
+  if (probes.argv_of && state.is_object() && state.contains("pid") &&
+      state["pid"].is_number_integer()) {
+    record["target_argv"] = probes.argv_of(host, Pid{state["pid"].get<int>()});
+  }
+  absl::StatusOr<Fd> log = host.OpenAt(
+      Fd::Cwd(), argv[2],
+      {.flags = OpenFlags::kWriteOnly | OpenFlags::kAppend | OpenFlags::kCreate,
+       .mode = 0644});
+  absl::Status written =
+      log.ok()
+          ? WriteAll(host, *log,
+                     absl::StrCat(
+                         record.dump(-1, ' ', false,
+                                     nlohmann::json::error_handler_t::replace),
+                         "\n"))
+          : log.status();
+  if (written.ok()) written = host.Close(*std::move(log));
+  if (!written.ok()) {
+    Print(host, 2,
+          absl::StrCat("hook_recorder: log \"", argv[2],
+                       "\": ", written.message(), "\n"));
+    return kBadUse;
+  }
+
+  if (hang) {
+    // Until the runtime kills it (a hook's timeout).
+    while (true) host.SleepFor(absl::Hours(24));
+  }
+  if (code != 0) {
+    Print(host, 2,
+          absl::StrCat("hook_recorder: ", phase, " exits ", code, "\n"));
+  }
+  return code;
+}
+
+fake::Program FakeHookRecorder(RecorderProbes probes) {
+  return [probes = std::move(probes)](Host& host,
+                                      const std::vector<std::string>& argv) {
+    return HookRecorderMain(host, argv, probes);
+  };
+}
+
+std::vector<std::string> ProcCmdline(Host& host, Pid pid) {
+  absl::StatusOr<std::string> text = ReadFileAt(
+      host, Fd::Cwd(), absl::StrCat("/proc/", pid.value, "/cmdline"), 1 << 20);
+  if (!text.ok() || text->empty()) return {};
+  // NUL-terminated arguments.
+  if (text->back() == '\0') text->pop_back();
+  return absl::StrSplit(*text, '\0');
+}
+
+RecorderProbes LinuxRecorderProbes() {
+  RecorderProbes probes;
+  probes.argv_of = ProcCmdline;
+  probes.stdin_nonblocking = [](Host& host) -> std::optional<bool> {
+    // "flags:\t0104002": the open file's flags, in octal.
+    absl::StatusOr<std::string> info =
+        ReadFileAt(host, Fd::Cwd(), "/proc/self/fdinfo/0", 1 << 16);
+    if (!info.ok()) return std::nullopt;
+    for (absl::string_view line : absl::StrSplit(*info, '\n')) {
+      if (!absl::ConsumePrefix(&line, "flags:")) continue;
+      line = absl::StripAsciiWhitespace(line);
+      if (line.empty()) return std::nullopt;
+      int flags = 0;
+      for (char c : line) {
+        if (c < '0' || c > '7') return std::nullopt;
+        flags = flags * 8 + (c - '0');
+      }
+      // O_NONBLOCK on x86 and arm (<fcntl.h> is for hostapi/linux only).
+      constexpr int kLinuxNonBlock = 04000;
+      return (flags & kLinuxNonBlock) != 0;
+    }
+    return std::nullopt;
+  };
+  return probes;
+}
 
 int FakeBusyboxMain(Host& host, const std::vector<std::string>& argv) {
   if (argv.empty()) return 127;
