@@ -234,11 +234,10 @@ DUAL_HOST_CHILD(RunboxToFiles) {
   constexpr int kChildFailed = 120;
   if (args.size() < 3) return kChildFailed;
   auto open_out = [&](const std::string& path) {
-    return host.OpenAt(
-        Fd::Cwd(), path,
-        {.flags = OpenFlags::kWriteOnly | OpenFlags::kCreate |
-                  OpenFlags::kTruncate,
-         .mode = 0644});
+    return host.OpenAt(Fd::Cwd(), path,
+                       {.flags = OpenFlags::kWriteOnly | OpenFlags::kCreate |
+                                 OpenFlags::kTruncate,
+                        .mode = 0644});
   };
   absl::StatusOr<Fd> out = open_out(args[1]);
   absl::StatusOr<Fd> err = open_out(args[2]);
@@ -286,6 +285,7 @@ class LifecycleAcceptanceTest : public DualHostTest {
 // the supervisor is gone, delete, delete again.
 
 TEST_P(LifecycleAcceptanceTest, RunExecKillWaitDelete) {
+  SCOPED_TRACE(env().ReplayHint(env().seed()));
   env().Run([&](Host& host, const std::string& dir) {
     if (auto reason = SkipReason(host, IsFake())) GTEST_SKIP() << *reason;
     // The detached supervisor reparents to us, so the test can see it go.
@@ -295,9 +295,9 @@ TEST_P(LifecycleAcceptanceTest, RunExecKillWaitDelete) {
     const std::string pid_file = absl::StrCat(dir, "/p");
     ASSERT_OK(MakeBundle(host, env(), bundle, kLongSleep));
 
-    Output run = RunboxAt(host, root,
-                          {"run", "-d", "--bundle", bundle, "--pid-file",
-                           pid_file, kId});
+    Output run = RunboxAt(
+        host, root,
+        {"run", "-d", "--bundle", bundle, "--pid-file", pid_file, kId});
     ASSERT_EQ(run.status, ExitStatus::Exited(0)) << run.Describe();
     EXPECT_THAT(run.err, IsEmpty());
     ASSERT_OK_AND_ASSIGN(std::string pid_text, ReadFile(host, pid_file));
@@ -361,9 +361,8 @@ TEST_P(LifecycleAcceptanceTest, RunExecKillWaitDelete) {
 
     Output del2 = RunboxAt(host, root, {"delete", kId});
     EXPECT_EQ(del2.status, ExitStatus::Exited(1)) << del2.Describe();
-    EXPECT_THAT(del2.err,
-                HasSubstr(absl::StrCat("container \"", kId,
-                                       "\" does not exist")));
+    EXPECT_THAT(del2.err, HasSubstr(absl::StrCat("container \"", kId,
+                                                 "\" does not exist")));
     Output forced = RunboxAt(host, root, {"delete", "--force", kId});
     EXPECT_EQ(forced.status, ExitStatus::Exited(0)) << forced.Describe();
     EXPECT_THAT(forced.err, IsEmpty());
@@ -381,11 +380,10 @@ void RaceCreates(const DualHost& env, Host& host, const std::string& dir,
                  int wins[2]) {
   std::vector<ChildCall> calls;
   for (int i = 0; i < 2; ++i) {
-    calls.push_back(
-        {"RunboxToFiles",
-         {env.ProgramPath("runbox"), absl::StrCat(dir, "/out", i),
-          absl::StrCat(dir, "/err", i), "--root", root, "create", "--bundle",
-          bundle, kId}});
+    calls.push_back({"RunboxToFiles",
+                     {env.ProgramPath("runbox"), absl::StrCat(dir, "/out", i),
+                      absl::StrCat(dir, "/err", i), "--root", root, "create",
+                      "--bundle", bundle, kId}});
   }
   ASSERT_OK_AND_ASSIGN(std::vector<ExitStatus> statuses,
                        env.RunConcurrently(host, calls));
@@ -396,9 +394,9 @@ void RaceCreates(const DualHost& env, Host& host, const std::string& dir,
     outputs[i].out = ReadFile(host, absl::StrCat(dir, "/out", i)).value_or("");
     outputs[i].err = ReadFile(host, absl::StrCat(dir, "/err", i)).value_or("");
   }
-  const std::string both = absl::StrCat("first create: ", outputs[0].Describe(),
-                                        "\nsecond create: ",
-                                        outputs[1].Describe());
+  const std::string both =
+      absl::StrCat("first create: ", outputs[0].Describe(),
+                   "\nsecond create: ", outputs[1].Describe());
   int winners = 0;
   for (const Output& o : outputs) winners += o.status == ExitStatus::Exited(0);
   ASSERT_EQ(winners, 1) << both;
@@ -409,21 +407,19 @@ void RaceCreates(const DualHost& env, Host& host, const std::string& dir,
       outputs[0].status == ExitStatus::Exited(0) ? outputs[1] : outputs[0];
   EXPECT_THAT(winner.err, IsEmpty()) << both;
   EXPECT_EQ(loser.status, ExitStatus::Exited(1)) << both;
-  EXPECT_THAT(loser.err, AnyOf(HasSubstr("already exists"),
-                               HasSubstr(absl::StrCat(
-                                   "container with id exists: ", kId))))
+  EXPECT_THAT(loser.err,
+              AnyOf(HasSubstr("already exists"),
+                    HasSubstr(absl::StrCat("container with id exists: ", kId))))
       << both;
 
-  Output state = RunboxAt(env, host, root,
-                                                  {"state", kId});
+  Output state = RunboxAt(env, host, root, {"state", kId});
   EXPECT_EQ(state.status, ExitStatus::Exited(0)) << state.Describe() << "\n"
                                                  << both;
   std::optional<nlohmann::json> doc = ParseJson(state.out);
   ASSERT_TRUE(doc.has_value()) << state.Describe();
   EXPECT_EQ(doc->value("status", ""), "created") << state.Describe();
 
-  Output del = RunboxAt(env, host, root,
-                                                {"delete", "--force", kId});
+  Output del = RunboxAt(env, host, root, {"delete", "--force", kId});
   EXPECT_EQ(del.status, ExitStatus::Exited(0)) << del.Describe();
   ExpectRootHoldsNoContainer(host, root);
   ReapExited(host);
@@ -457,8 +453,7 @@ TEST_P(LifecycleAcceptanceTest, ConcurrentCreatesOfOneIdExactlyOneWins) {
     fake->Run([&](Host& host, const std::string& dir) {
       const std::string bundle = absl::StrCat(dir, "/bundle");
       ASSERT_OK(MakeBundle(host, *fake, bundle, kLongSleep));
-      RaceCreates(*fake, host, dir, absl::StrCat(dir, "/state"), bundle,
-                  wins);
+      RaceCreates(*fake, host, dir, absl::StrCat(dir, "/state"), bundle, wins);
     });
     if (HasFailure()) break;
   }
@@ -477,7 +472,7 @@ TEST_P(LifecycleAcceptanceTest, ConcurrentCreatesOfOneIdExactlyOneWins) {
 
 struct Malformed {
   std::string name;
-  std::string config;  // config.json's whole text.
+  std::string config;                 // config.json's whole text.
   std::vector<std::string> expected;  // Substrings of the error line.
 };
 
@@ -491,7 +486,8 @@ std::vector<Malformed> MalformedConfigs() {
     cases.push_back({std::move(name), j.dump(2), std::move(expected)});
   };
   const std::string text = good.dump(2);
-  cases.push_back({"truncated", text.substr(0, text.size() / 2),
+  cases.push_back({"truncated",
+                   text.substr(0, text.size() / 2),
                    {"config.json", "invalid JSON"}});
   cases.push_back({"empty file", "", {"config.json", "invalid JSON"}});
   edit("args is a string", {"process.args", "expected array"},
@@ -520,6 +516,7 @@ std::vector<Malformed> MalformedConfigs() {
 }
 
 TEST_P(LifecycleAcceptanceTest, MalformedConfigFailsCleanly) {
+  SCOPED_TRACE(env().ReplayHint(env().seed()));
   env().Run([&](Host& host, const std::string& dir) {
     if (auto reason = SkipReason(host, IsFake())) GTEST_SKIP() << *reason;
     const std::string bundle = absl::StrCat(dir, "/bundle");
@@ -593,6 +590,7 @@ std::optional<std::string> LowMemoryReason(Host& host) {
 }
 
 TEST_P(LifecycleAcceptanceTest, ListOfThousandCreatedContainers) {
+  SCOPED_TRACE(env().ReplayHint(env().seed()));
   env().Run([&](Host& host, const std::string& dir) {
     if (auto reason = SkipReason(host, IsFake())) GTEST_SKIP() << *reason;
     if (!IsFake()) {
@@ -630,6 +628,7 @@ TEST_P(LifecycleAcceptanceTest, ListOfThousandCreatedContainers) {
       EXPECT_EQ(entry.value("bundle", ""), bundle);
       supervisors.push_back(Pid{entry.value("pid", 0)});
       EXPECT_GT(supervisors.back().value, 0) << entry.dump();
+      if (HasFailure()) break;  // One bad entry says enough.
     }
 
     Output table = RunboxAt(host, root, {"list"});
@@ -677,8 +676,7 @@ Output FakeRunbox(fake::FakeKernel& kernel, uint64_t seed,
                   const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"runbox", "--root", kFakeRoot};
   argv.insert(argv.end(), args.begin(), args.end());
-  absl::StatusOr<Pid> pid =
-      kernel.Start({.path = "/bin/runbox", .argv = argv});
+  absl::StatusOr<Pid> pid = kernel.Start({.path = "/bin/runbox", .argv = argv});
   EXPECT_OK(pid.status());
   if (!pid.ok()) return {ExitStatus::Exited(-1)};
   std::optional<ExitStatus> status = RunFakeUntilExit(kernel, *pid, seed);
@@ -699,8 +697,8 @@ void InKernel(fake::FakeKernel& kernel, uint64_t seed,
 std::string ProcessList(const fake::FakeKernel& kernel) {
   std::vector<std::string> lines;
   for (const fake::ProcessInfo& p : kernel.Processes()) {
-    lines.push_back(absl::StrCat(p.pid.value, " (parent ", p.parent.value,
-                                 ") ", absl::StrJoin(p.argv, " "),
+    lines.push_back(absl::StrCat(p.pid.value, " (parent ", p.parent.value, ") ",
+                                 absl::StrJoin(p.argv, " "),
                                  p.zombie ? " <zombie>" : ""));
   }
   return absl::StrJoin(lines, "\n  ");
@@ -708,8 +706,8 @@ std::string ProcessList(const fake::FakeKernel& kernel) {
 
 // What one k of the sweep found.
 struct KillResult {
-  bool fired = false;             // False: create completed before call k.
-  std::string trace;              // The create and its last calls.
+  bool fired = false;  // False: create completed before call k.
+  std::string trace;   // The create and its last calls.
   std::vector<std::string> problems;
 };
 
@@ -734,9 +732,8 @@ void CheckNothingLeft(fake::FakeKernel& kernel, uint64_t seed,
         absl::StrJoin(*dir, ", "), "]"));
   }
   if (!kernel.Processes().empty()) {
-    result.problems.push_back(absl::StrCat("after ", after,
-                                           " processes are left:\n  ",
-                                           ProcessList(kernel)));
+    result.problems.push_back(absl::StrCat(
+        "after ", after, " processes are left:\n  ", ProcessList(kernel)));
   }
 }
 
@@ -759,12 +756,13 @@ KillResult KillCreateAt(const DualHost& env, uint64_t seed, uint64_t k) {
   });
   // Start puts the process in place before anything runs, so `target` is
   // set before the wrapper is first asked about it.
-  absl::StatusOr<Pid> started = kernel->Start(
-      {.path = "/bin/runbox",
-       .argv = {"runbox", "--root", kFakeRoot, "create", "--bundle",
-                kFakeBundle, kId}});
+  absl::StatusOr<Pid> started =
+      kernel->Start({.path = "/bin/runbox",
+                     .argv = {"runbox", "--root", kFakeRoot, "create",
+                              "--bundle", kFakeBundle, kId}});
   if (!started.ok()) {
-    result.problems.push_back(absl::StrCat("start create: ", started.status().ToString()));
+    result.problems.push_back(
+        absl::StrCat("start create: ", started.status().ToString()));
     return result;
   }
   target = *started;
@@ -777,9 +775,8 @@ KillResult KillCreateAt(const DualHost& env, uint64_t seed, uint64_t k) {
       "\nstderr: ", kernel->StderrOf(target), "\n", plan->ToString(),
       "\nlast calls of create:\n", plan->TraceTail(12),
       "\nprocesses after it:\n  ", ProcessList(*kernel));
-  const ExitStatus expected = result.fired
-                                  ? ExitStatus::Signaled(Signal::kKill)
-                                  : ExitStatus::Exited(0);
+  const ExitStatus expected = result.fired ? ExitStatus::Signaled(Signal::kKill)
+                                           : ExitStatus::Exited(0);
   if (status != expected) {
     result.problems.push_back(absl::StrCat("create ended with ",
                                            status ? ToString(*status) : "-",
@@ -802,8 +799,7 @@ KillResult KillCreateAt(const DualHost& env, uint64_t seed, uint64_t k) {
 
   Output del = FakeRunbox(*kernel, seed, {"delete", "--force", kId});
   if (del.status != ExitStatus::Exited(0)) {
-    result.problems.push_back(
-        absl::StrCat("delete --force: ", del.Describe()));
+    result.problems.push_back(absl::StrCat("delete --force: ", del.Describe()));
   }
   CheckNothingLeft(*kernel, seed, "delete --force", result);
 

@@ -137,6 +137,10 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
       (void)store.Destroy(request.id, DestroyMode::kForce);
     };
 
+    // The supervisor never enters the container, so it runs from the binary
+    // itself (pages shared with every other runbox); init, which does, gets
+    // a sealed copy that the supervisor drops once init has exec'd it.
+    ASSIGN_OR_RETURN(Fd self, host.OpenSelfExe());
     ASSIGN_OR_RETURN(Fd exe, SealedCopyOfSelf(host));
     ASSIGN_OR_RETURN(Fd config_fd,
                      SealedMemfd(host, "config.json", loaded.text));
@@ -152,7 +156,7 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
     args.preserve_fds = request.preserve_fds;
     SpawnRequest spawn;
     spawn.path = "runbox";
-    spawn.exec_fd = &exe;
+    spawn.exec_fd = &self;
     spawn.argv = {"runbox", "supervise"};
     for (std::string& arg : args.ToArgs()) spawn.argv.push_back(std::move(arg));
     std::vector<Fd> inherited;

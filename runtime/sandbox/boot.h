@@ -3,8 +3,9 @@
 // each hand-off use these, so they cannot drift apart.
 //
 //   create ──spawn──▶ supervise  fds: 0-2 stdio, 3 report socket, 4 runbox
-//                                exe (sealed memfd), 5 config.json (memfd),
-//                                6 the container lock, 7.. preserved fds
+//                                exe for init (sealed memfd), 5 config.json
+//                                (memfd), 6 the container lock, 7..
+//                                preserved fds
 //   supervise ──spawn──▶ init   fds: 0-2 stdio, 3.. preserved fds, then
 //                                the sync socket and config.json
 #ifndef RUNBOX_RUNTIME_SANDBOX_BOOT_H_

@@ -117,6 +117,10 @@ absl::Status RunExecInit(Host& host, const InitArgs& args) {
 }  // namespace
 
 int InitMain(Host& host, const std::vector<std::string>& argv) {
+  // Until the user's program replaces us, no process in the container may
+  // open our /proc/<pid>/exe or memory (the CVE-2019-5736 class); exec
+  // makes the new program dumpable again.
+  (void)host.SetDumpable(false);
   absl::StatusOr<InitArgs> args = InitArgs::Parse(argv);
   if (!args.ok()) {
     (void)WriteAll(host, Fd(2, nullptr),
