@@ -25,10 +25,10 @@
 #include "hostapi/linux/linux_host.h"
 #include "hostapi/status.h"
 #include "hostapi/status_matchers.h"
-#include "runtime/cli/fake_runbox.h"
 #include "runtime/common/io.h"
 #include "runtime/spec/default_spec.h"
 #include "runtime/spec/serialize.h"
+#include "runtime/testing/cli_runner.h"
 #include "runtime/testing/dual_host.h"
 #include "runtime/testing/fake_programs.h"
 
@@ -68,95 +68,10 @@ const std::vector<std::string>& AllPhases() {
   return *phases;
 }
 
-// What one command did.
-struct Output {
-  ExitStatus status;
-  std::string out;
-  std::string err;
-  std::string Describe() const {
-    return absl::StrCat(ToString(status), "\nstdout: ", out, "\nstderr: ", err);
-  }
-};
-
-std::string EnvValue(absl::string_view key) {
-  LinuxHost host;
-  std::string prefix = absl::StrCat(key, "=");
-  for (const std::string& entry : host.Environment()) {
-    if (absl::StartsWith(entry, prefix)) return entry.substr(prefix.size());
-  }
-  return "";
-}
-
-// A file among the test's runfiles (a `data` dependency).
-std::string RunfilePath(absl::string_view path) {
-  std::string workspace = EnvValue("TEST_WORKSPACE");
-  return absl::StrCat(EnvValue("TEST_SRCDIR"), "/",
-                      workspace.empty() ? "runbox" : workspace, "/", path);
-}
-
-// Spawns `path` with `argv`, the caller's environment plus kCanary, an
-// empty stdin and stdout/stderr on pipes; reads both until the child exits
-// (a supervisor it started may hold the pipes open much longer), drains
-// what is left, then reaps the child.
-absl::StatusOr<Output> RunProgram(Host& host, const std::string& path,
-                                  const std::vector<std::string>& argv) {
-  ASSIGN_OR_RETURN(PipeFds in, host.Pipe());
-  ASSIGN_OR_RETURN(PipeFds out, host.Pipe());
-  ASSIGN_OR_RETURN(PipeFds err, host.Pipe());
-  SpawnRequest request;
-  request.path = path;
-  request.argv = argv;
-  request.env = host.Environment();
-  request.env.push_back(kCanary);
-  request.fds = {{&in.read, 0}, {&out.write, 1}, {&err.write, 2}};
-  request.want_pidfd = true;
-  ASSIGN_OR_RETURN(SpawnResult child, host.Spawn(request));
-  in.read.Reset();
-  in.write.Reset();
-  out.write.Reset();
-  err.write.Reset();
-
-  Output result;
-  const Fd* pipes[] = {&out.read, &err.read};
-  std::string* sinks[] = {&result.out, &result.err};
-  bool open[] = {true, true};
-  bool exited = false;
-  while (open[0] || open[1]) {
-    std::vector<PollFd> fds;
-    std::vector<int> which;
-    for (int i = 0; i < 2; ++i) {
-      if (!open[i]) continue;
-      fds.push_back({.fd = pipes[i], .events = PollEvents::kIn});
-      which.push_back(i);
-    }
-    if (!exited) fds.push_back({.fd = &child.pidfd, .events = PollEvents::kIn});
-    std::optional<absl::Duration> timeout;
-    if (exited) timeout = absl::ZeroDuration();
-    absl::StatusOr<int> ready = host.Poll(absl::MakeSpan(fds), timeout);
-    if (IsErrno(ready, EINTR)) continue;
-    RETURN_IF_ERROR(ready.status());
-    if (*ready == 0) break;  // Exited, and nothing more to read now.
-    for (size_t k = 0; k < which.size(); ++k) {
-      if (fds[k].revents == PollEvents::kNone) continue;
-      char buf[4096];
-      ASSIGN_OR_RETURN(size_t n, host.Read(*pipes[which[k]], buf));
-      if (n == 0) open[which[k]] = false;
-      sinks[which[k]]->append(buf, n);
-    }
-    if (!exited && fds.back().revents != PollEvents::kNone) exited = true;
-  }
-  absl::StatusOr<std::optional<WaitResult>> waited;
-  do {
-    waited = host.Wait(child.pid, WaitFlags::kNone);
-  } while (IsErrno(waited, EINTR));
-  RETURN_IF_ERROR(waited.status());
-  if (!waited->has_value()) return absl::InternalError("wait: no status");
-  result.status = (*waited)->status;
-  return result;
-}
-
-absl::Status WriteFile(Host& host, const std::string& path,
-                       absl::string_view text, uint32_t mode = 0644) {
+// Like WriteFile, but the file ends up with exactly `mode`, whatever the
+// umask (the recorder must be executable).
+absl::Status WriteFileWithMode(Host& host, const std::string& path,
+                               absl::string_view text, uint32_t mode = 0644) {
   ASSIGN_OR_RETURN(
       Fd fd, host.OpenAt(Fd::Cwd(), path,
                          {.flags = OpenFlags::kWriteOnly | OpenFlags::kCreate |
@@ -165,13 +80,6 @@ absl::Status WriteFile(Host& host, const std::string& path,
   RETURN_IF_ERROR(WriteAll(host, fd, text));
   RETURN_IF_ERROR(host.Fchmod(fd, mode));
   return host.Close(std::move(fd));
-}
-
-std::optional<nlohmann::json> ParseJson(absl::string_view text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr,
-                                           /*allow_exceptions=*/false);
-  if (j.is_discarded()) return std::nullopt;
-  return j;
 }
 
 // One bundle per test, at DIR/bundle, with the recorder and its log inside
@@ -293,10 +201,7 @@ const HookRecord* Find(const std::vector<HookRecord>& records,
 class HooksTest : public DualHostTest {
  protected:
   void SetUp() override {
-    env().RegisterProgram("runbox", cli::RunboxProgram(),
-                          RunfilePath("runtime/cli/runbox"));
-    env().RegisterProgram(std::string(kFakeBusyboxProgram), FakeBusybox(),
-                          "/bin/busybox");
+    RegisterRunboxAndBusybox(env());
     env().RegisterProgram(
         std::string(kHookRecorderProgram),
         FakeHookRecorder(
@@ -398,16 +303,13 @@ class HooksTest : public DualHostTest {
         << "processes left behind:\n  " << absl::StrJoin(left, "\n  ");
   }
 
-  // Runs `runbox --root DIR/state ARGS...`.
+  // Runs `runbox --root DIR/state ARGS...` with kCanary added to
+  // its environment.
   Output RunboxAt(Host& host, const std::string& dir,
                   const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"runbox", "--root",
-                                     absl::StrCat(dir, "/state")};
-    argv.insert(argv.end(), args.begin(), args.end());
-    absl::StatusOr<Output> output =
-        RunProgram(host, env().ProgramPath("runbox"), argv);
-    EXPECT_OK(output.status());
-    return output.ok() ? *output : Output{ExitStatus::Exited(-1)};
+    std::vector<std::string> full = {"--root", absl::StrCat(dir, "/state")};
+    full.insert(full.end(), args.begin(), args.end());
+    return RunRunbox(env(), host, full, {kCanary});
   }
 
   Output Create(Host& host, const std::string& dir, const Bundle& bundle) {
@@ -424,7 +326,7 @@ class HooksTest : public DualHostTest {
         ReadFileAt(host, Fd::Cwd(),
                    env().ProgramPath(std::string(kHookRecorderProgram)),
                    kUnbounded));
-    return WriteFile(host, bundle.recorder, recorder, 0755);
+    return WriteFileWithMode(host, bundle.recorder, recorder, 0755);
   }
 
   // runc's default config with `hooks`, the program `args`, no terminal,
@@ -441,8 +343,8 @@ class HooksTest : public DualHostTest {
     config.annotations[kAnnotation] = kAnnotationValue;
     config.hooks = std::move(hooks);
     if (edit) edit(config);
-    return WriteFile(host, absl::StrCat(bundle.path, "/config.json"),
-                     spec::SerializeConfig(config));
+    return WriteFileWithMode(host, absl::StrCat(bundle.path, "/config.json"),
+                             spec::SerializeConfig(config));
   }
 
   absl::Status MakeBundle(

@@ -20,13 +20,12 @@
 #include "gtest/gtest.h"
 #include "hostapi/fault_plan.h"
 #include "hostapi/faulty_host.h"
-#include "hostapi/linux/linux_host.h"
 #include "hostapi/status.h"
 #include "hostapi/status_matchers.h"
-#include "runtime/cli/fake_runbox.h"
 #include "runtime/common/io.h"
 #include "runtime/spec/default_spec.h"
 #include "runtime/spec/serialize.h"
+#include "runtime/testing/cli_runner.h"
 #include "runtime/testing/dual_host.h"
 #include "runtime/testing/fake_programs.h"
 
@@ -44,125 +43,10 @@ constexpr char kId[] = "acceptance";
 // the fake, so a jump of the clock cannot end it early either).
 const std::vector<std::string> kLongSleep = {"/bin/sleep", "100000"};
 
-// What one command did.
-struct Output {
-  ExitStatus status;
-  std::string out;
-  std::string err;
-  // For failure messages.
-  std::string Describe() const {
-    return absl::StrCat(ToString(status), "\nstdout: ", out, "\nstderr: ", err);
-  }
-};
-
-std::string EnvValue(absl::string_view key) {
-  LinuxHost host;
-  std::string prefix = absl::StrCat(key, "=");
-  for (const std::string& entry : host.Environment()) {
-    if (absl::StartsWith(entry, prefix)) return entry.substr(prefix.size());
-  }
-  return "";
-}
-
-// The //runtime/cli:runbox binary among the test's runfiles.
-std::string LinuxRunboxPath() {
-  std::string workspace = EnvValue("TEST_WORKSPACE");
-  return absl::StrCat(EnvValue("TEST_SRCDIR"), "/",
-                      workspace.empty() ? "runbox" : workspace,
-                      "/runtime/cli/runbox");
-}
-
-void RegisterPrograms(DualHost& env) {
-  env.RegisterProgram("runbox", cli::RunboxProgram(), LinuxRunboxPath());
-  env.RegisterProgram(std::string(kFakeBusyboxProgram), FakeBusybox(),
-                      "/bin/busybox");
-}
-
 std::unique_ptr<DualHost> MakeFakeEnv(uint64_t seed) {
   std::unique_ptr<DualHost> env = DualHost::Make("Fake", {.seed = seed});
-  RegisterPrograms(*env);
+  RegisterRunboxAndBusybox(*env);
   return env;
-}
-
-// Spawns `path` with `argv`, an empty stdin and stdout/stderr on pipes;
-// reads both until the child exits (a supervisor it started may hold the
-// pipes open much longer), drains what is left, then reaps the child.
-absl::StatusOr<Output> RunProgram(Host& host, const std::string& path,
-                                  const std::vector<std::string>& argv) {
-  ASSIGN_OR_RETURN(PipeFds in, host.Pipe());
-  ASSIGN_OR_RETURN(PipeFds out, host.Pipe());
-  ASSIGN_OR_RETURN(PipeFds err, host.Pipe());
-  SpawnRequest request;
-  request.path = path;
-  request.argv = argv;
-  request.env = host.Environment();
-  request.fds = {{&in.read, 0}, {&out.write, 1}, {&err.write, 2}};
-  request.want_pidfd = true;
-  ASSIGN_OR_RETURN(SpawnResult child, host.Spawn(request));
-  in.read.Reset();
-  in.write.Reset();
-  out.write.Reset();
-  err.write.Reset();
-
-  Output result;
-  const Fd* pipes[] = {&out.read, &err.read};
-  std::string* sinks[] = {&result.out, &result.err};
-  bool open[] = {true, true};
-  bool exited = false;
-  while (open[0] || open[1]) {
-    std::vector<PollFd> fds;
-    std::vector<int> which;
-    for (int i = 0; i < 2; ++i) {
-      if (!open[i]) continue;
-      fds.push_back({.fd = pipes[i], .events = PollEvents::kIn});
-      which.push_back(i);
-    }
-    if (!exited) fds.push_back({.fd = &child.pidfd, .events = PollEvents::kIn});
-    std::optional<absl::Duration> timeout;
-    if (exited) timeout = absl::ZeroDuration();
-    absl::StatusOr<int> ready = host.Poll(absl::MakeSpan(fds), timeout);
-    if (IsErrno(ready, EINTR)) continue;
-    RETURN_IF_ERROR(ready.status());
-    if (*ready == 0) break;  // Exited, and nothing more to read now.
-    for (size_t k = 0; k < which.size(); ++k) {
-      if (fds[k].revents == PollEvents::kNone) continue;
-      char buf[4096];
-      ASSIGN_OR_RETURN(size_t n, host.Read(*pipes[which[k]], buf));
-      if (n == 0) open[which[k]] = false;
-      sinks[which[k]]->append(buf, n);
-    }
-    if (!exited && fds.back().revents != PollEvents::kNone) exited = true;
-  }
-  absl::StatusOr<std::optional<WaitResult>> waited;
-  do {
-    waited = host.Wait(child.pid, WaitFlags::kNone);
-  } while (IsErrno(waited, EINTR));
-  RETURN_IF_ERROR(waited.status());
-  if (!waited->has_value()) return absl::InternalError("wait: no status");
-  result.status = (*waited)->status;
-  return result;
-}
-
-absl::StatusOr<std::string> ReadFile(Host& host, const std::string& path) {
-  return ReadFileAt(host, Fd::Cwd(), path, kUnbounded);
-}
-
-absl::Status WriteFile(Host& host, const std::string& path,
-                       absl::string_view text) {
-  ASSIGN_OR_RETURN(
-      Fd fd, host.OpenAt(Fd::Cwd(), path,
-                         {.flags = OpenFlags::kWriteOnly | OpenFlags::kCreate |
-                                   OpenFlags::kTruncate,
-                          .mode = 0644}));
-  RETURN_IF_ERROR(WriteAll(host, fd, text));
-  return host.Close(std::move(fd));
-}
-
-std::optional<nlohmann::json> ParseJson(absl::string_view text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr,
-                                           /*allow_exceptions=*/false);
-  if (j.is_discarded()) return std::nullopt;
-  return j;
 }
 
 // runc's default config with `args` and no terminal, as JSON to edit.
@@ -262,17 +146,14 @@ DUAL_HOST_CHILD(RunboxToFiles) {
 // Runs `runbox --root ROOT ARGS...` on `env`'s host.
 Output RunboxAt(const DualHost& env, Host& host, const std::string& root,
                 const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"runbox", "--root", root};
-  argv.insert(argv.end(), args.begin(), args.end());
-  absl::StatusOr<Output> output =
-      RunProgram(host, env.ProgramPath("runbox"), argv);
-  EXPECT_OK(output.status());
-  return output.ok() ? *output : Output{ExitStatus::Exited(-1)};
+  std::vector<std::string> full = {"--root", root};
+  full.insert(full.end(), args.begin(), args.end());
+  return RunRunbox(env, host, full);
 }
 
 class LifecycleAcceptanceTest : public DualHostTest {
  protected:
-  void SetUp() override { RegisterPrograms(env()); }
+  void SetUp() override { RegisterRunboxAndBusybox(env()); }
 
   Output RunboxAt(Host& host, const std::string& root,
                   const std::vector<std::string>& args) {

@@ -20,12 +20,12 @@
 #include "hostapi/status_matchers.h"
 #include "runtime/sandbox/control/client.h"
 #include "runtime/sandbox/control/connection.h"
-#include "runtime/sandbox/control/control_test_env.h"
 #include "runtime/sandbox/control/control_test_server.h"
 #include "runtime/sandbox/control/frame.h"
 #include "runtime/sandbox/control/frame_io.h"
 #include "runtime/sandbox/control/messages.h"
 #include "runtime/sandbox/control/server.h"
+#include "runtime/testing/dual_host.h"
 
 namespace runbox::control {
 namespace {
@@ -41,24 +41,37 @@ MATCHER_P(IsOkAndHolds, matcher, "is OK and holds a matching value") {
   return ::testing::ExplainMatchResult(matcher, *arg, result_listener);
 }
 
-class ControlTest : public testing::TestWithParam<std::string> {
- protected:
-  void Run(ControlTestBody body) { env().Run(std::move(body)); }
-  std::string server_path() { return env().ServerPath(); }
+// The control test server (control_test_server.h) as a dual-host child
+// function: args are {mode}; the listening socket arrives as fd 3.
+DUAL_HOST_CHILD(ControlTestServer) {
+  std::vector<std::string> argv = {"control_test_server"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return ControlTestServerMain(host, argv);
+}
 
- private:
-  ControlTestEnv& env() {
-    if (env_ == nullptr) env_ = MakeControlTestEnv(GetParam());
-    return *env_;
+class ControlTest : public DualHostTest {
+ protected:
+  // Runs `body` on this test's host. On Linux the body runs in the test
+  // process itself, so the cwd and umask it may change are put back after.
+  void Run(DualHostBody body) {
+    if (IsFake()) {
+      env().Run(std::move(body));
+      return;
+    }
+    env().Run([&body](Host& host, const std::string& dir) {
+      absl::StatusOr<Fd> cwd = host.OpenAt(
+          Fd::Cwd(), ".", {.flags = OpenFlags::kPath | OpenFlags::kDirectory});
+      ASSERT_TRUE(cwd.ok()) << cwd.status();
+      uint32_t umask = host.Umask(022);
+      host.Umask(umask);
+      body(host, dir);
+      EXPECT_TRUE(host.Fchdir(*cwd).ok());
+      host.Umask(umask);
+    });
   }
-  std::unique_ptr<ControlTestEnv> env_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Hosts, ControlTest,
-                         testing::ValuesIn(ControlTestEnvNames()),
-                         [](const testing::TestParamInfo<std::string>& info) {
-                           return info.param;
-                         });
+INSTANTIATE_DUAL_HOST_TEST_SUITE(ControlTest);
 
 // The control test server as a child process. Killed and reaped on
 // destruction unless Stop or WaitExit reaped it, so a failed assertion
@@ -90,23 +103,22 @@ class ServerProcess {
 
 // Spawns the server in `mode` with `listener` as its fd 3.
 absl::StatusOr<std::unique_ptr<ServerProcess>> StartServer(
-    Host& host, const std::string& server_path, const Fd& listener,
+    Host& host, const DualHost& env, const Fd& listener,
     const std::string& mode) {
-  SpawnRequest req;
-  req.path = server_path;
-  req.argv = {server_path, mode};
-  req.fds = {{.source = &listener, .target = 3}};
-  ASSIGN_OR_RETURN(SpawnResult spawned, host.Spawn(req));
+  ASSIGN_OR_RETURN(
+      SpawnResult spawned,
+      env.SpawnChild(host, {.function = "ControlTestServer", .args = {mode}},
+                     {{.source = &listener, .target = 3}}));
   return std::make_unique<ServerProcess>(host, spawned.pid);
 }
 
 // Listens on `socket_path` and starts the server on it in `mode`.
 absl::StatusOr<std::unique_ptr<ServerProcess>> ListenAndServe(
-    Host& host, const std::string& server_path, const std::string& socket_path,
+    Host& host, const DualHost& env, const std::string& socket_path,
     const std::string& mode = "serve") {
   ASSIGN_OR_RETURN(Fd listener, ListenControl(host, socket_path));
   // Our copy of the listener closes on return; the server keeps its own.
-  return StartServer(host, server_path, listener, mode);
+  return StartServer(host, env, listener, mode);
 }
 
 // Sends "destroy" and expects the server to exit 0.
@@ -172,10 +184,9 @@ void ExpectRejectedThenServing(Host& host, const std::string& sock,
 }
 
 TEST_P(ControlTest, CallAndReplySeveralTimesOnOneConnection) {
-  std::string server = server_path();
   Run([&](Host& host, const std::string& dir) {
     std::string sock = dir + "/ctl.sock";
-    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, server, sock));
+    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, env(), sock));
     ASSERT_OK_AND_ASSIGN(Fd conn, ConnectControl(host, sock));
     ASSERT_OK_AND_ASSIGN(Response r, Call(host, conn, MakeRequest(Op::kPing)));
     EXPECT_TRUE(r.ok);
@@ -209,10 +220,9 @@ TEST_P(ControlTest, SocketIsMode0600AndUmaskIsPutBack) {
 }
 
 TEST_P(ControlTest, FdsTravelWithTheRequest) {
-  std::string server = server_path();
   Run([&](Host& host, const std::string& dir) {
     std::string sock = dir + "/ctl.sock";
-    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, server, sock));
+    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, env(), sock));
     ASSERT_OK_AND_ASSIGN(PipeFds out, host.Pipe());
     ASSERT_OK_AND_ASSIGN(PipeFds err, host.Pipe());
     ASSERT_OK_AND_ASSIGN(Fd conn, ConnectControl(host, sock));
@@ -236,10 +246,9 @@ TEST_P(ControlTest, FdsTravelWithTheRequest) {
 }
 
 TEST_P(ControlTest, SupervisorErrorsKeepCodeAndErrno) {
-  std::string server = server_path();
   Run([&](Host& host, const std::string& dir) {
     std::string sock = dir + "/ctl.sock";
-    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, server, sock));
+    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, env(), sock));
     ASSERT_OK_AND_ASSIGN(Fd conn, ConnectControl(host, sock));
     ASSERT_OK_AND_ASSIGN(Response r, Call(host, conn, MakeRequest(Op::kState)));
     EXPECT_FALSE(r.ok);
@@ -255,10 +264,9 @@ TEST_P(ControlTest, SupervisorErrorsKeepCodeAndErrno) {
 }
 
 TEST_P(ControlTest, OversizedReplyBecomesAnError) {
-  std::string server = server_path();
   Run([&](Host& host, const std::string& dir) {
     std::string sock = dir + "/ctl.sock";
-    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, server, sock));
+    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, env(), sock));
     ASSERT_OK_AND_ASSIGN(Fd conn, ConnectControl(host, sock));
     ASSERT_OK_AND_ASSIGN(Response r, Call(host, conn, MakeRequest(Op::kStats)));
     EXPECT_THAT(StatusOf(r), StatusIs(absl::StatusCode::kResourceExhausted));
@@ -268,10 +276,9 @@ TEST_P(ControlTest, OversizedReplyBecomesAnError) {
 }
 
 TEST_P(ControlTest, MalformedJsonGetsAnErrorAndTheServerKeepsServing) {
-  std::string server = server_path();
   Run([&](Host& host, const std::string& dir) {
     std::string sock = dir + "/ctl.sock";
-    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, server, sock));
+    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, env(), sock));
     ExpectRejectedThenServing(host, sock, EncodeFrame("{\"op\": \"ping\""),
                               absl::StatusCode::kInvalidArgument,
                               "control request: invalid JSON");
@@ -286,10 +293,9 @@ TEST_P(ControlTest, MalformedJsonGetsAnErrorAndTheServerKeepsServing) {
 }
 
 TEST_P(ControlTest, UnknownOpGetsAnErrorReply) {
-  std::string server = server_path();
   Run([&](Host& host, const std::string& dir) {
     std::string sock = dir + "/ctl.sock";
-    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, server, sock));
+    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, env(), sock));
     ExpectRejectedThenServing(host, sock, EncodeFrame(R"({"op":"foo"})"),
                               absl::StatusCode::kInvalidArgument,
                               "unknown request \"foo\"");
@@ -298,10 +304,9 @@ TEST_P(ControlTest, UnknownOpGetsAnErrorReply) {
 }
 
 TEST_P(ControlTest, BadFramesGetAnErrorReply) {
-  std::string server = server_path();
   Run([&](Host& host, const std::string& dir) {
     std::string sock = dir + "/ctl.sock";
-    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, server, sock));
+    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, env(), sock));
     // Only the header of a 2 MiB frame: refused from the header alone.
     std::string header = EncodeFrame(std::string(2 << 20, ' ')).substr(0, 4);
     ExpectRejectedThenServing(host, sock, header,
@@ -322,10 +327,9 @@ TEST_P(ControlTest, BadFramesGetAnErrorReply) {
 }
 
 TEST_P(ControlTest, TooManyFdsGetAnErrorReply) {
-  std::string server = server_path();
   Run([&](Host& host, const std::string& dir) {
     std::string sock = dir + "/ctl.sock";
-    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, server, sock));
+    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, env(), sock));
     std::vector<PipeFds> pipes;
     std::vector<const Fd*> fds;
     for (size_t i = 0; i < kMaxFrameFds / 2 + 1; ++i) {
@@ -345,10 +349,9 @@ TEST_P(ControlTest, TooManyFdsGetAnErrorReply) {
 }
 
 TEST_P(ControlTest, HangingUpMidFrameIsTold) {
-  std::string server = server_path();
   Run([&](Host& host, const std::string& dir) {
     std::string sock = dir + "/ctl.sock";
-    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, server, sock));
+    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, env(), sock));
     ASSERT_OK_AND_ASSIGN(Fd conn, ConnectControl(host, sock));
     std::string frame = EncodeFrame(SerializeRequest(MakeRequest(Op::kPing)));
     ASSERT_OK(SendRaw(host, conn, frame.substr(0, 7)));
@@ -361,11 +364,10 @@ TEST_P(ControlTest, HangingUpMidFrameIsTold) {
 }
 
 TEST_P(ControlTest, RefusedPeerIsToldPermissionDenied) {
-  std::string server = server_path();
   Run([&](Host& host, const std::string& dir) {
     std::string sock = dir + "/ctl.sock";
     ASSERT_OK_AND_ASSIGN(auto proc,
-                         ListenAndServe(host, server, sock, "refuse"));
+                         ListenAndServe(host, env(), sock, "refuse"));
     ASSERT_OK_AND_ASSIGN(Fd conn, ConnectControl(host, sock));
     ASSERT_OK_AND_ASSIGN(Response r, Call(host, conn, MakeRequest(Op::kPing)));
     EXPECT_FALSE(r.ok);
@@ -377,7 +379,6 @@ TEST_P(ControlTest, RefusedPeerIsToldPermissionDenied) {
 }
 
 TEST_P(ControlTest, LongSocketPathWorks) {
-  std::string server = server_path();
   Run([&](Host& host, const std::string& dir) {
     std::string deep = absl::StrCat(dir, "/", std::string(100, 'd'));
     ASSERT_OK(host.MkdirAt(Fd::Cwd(), deep, 0700));
@@ -386,7 +387,7 @@ TEST_P(ControlTest, LongSocketPathWorks) {
     ASSERT_OK_AND_ASSIGN(FileStat cwd_before,
                          host.StatAt(Fd::Cwd(), ".", FollowSymlinks::kFollow));
 
-    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, server, sock));
+    ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, env(), sock));
     ASSERT_OK_AND_ASSIGN(
         FileStat st, host.StatAt(Fd::Cwd(), sock, FollowSymlinks::kNoFollow));
     EXPECT_EQ(st.type, FileType::kSocket);
@@ -569,11 +570,10 @@ TEST(ControlFakeSeedsTest, ConversationHoldsUnderEverySchedule) {
   constexpr uint64_t kSeeds = 100;
   for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
     SCOPED_TRACE(absl::StrCat("fake kernel seed ", seed));
-    std::unique_ptr<ControlTestEnv> env = MakeControlTestEnv("Fake", seed);
-    std::string server = env->ServerPath();
+    std::unique_ptr<DualHost> env = DualHost::Make("Fake", {.seed = seed});
     env->Run([&](Host& host, const std::string& dir) {
       std::string sock = dir + "/ctl.sock";
-      ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, server, sock));
+      ASSERT_OK_AND_ASSIGN(auto proc, ListenAndServe(host, *env, sock));
       ExpectRejectedThenServing(host, sock, EncodeFrame("{"),
                                 absl::StatusCode::kInvalidArgument,
                                 "invalid JSON");
@@ -588,7 +588,7 @@ TEST(ControlFakeSeedsTest, ConversationHoldsUnderEverySchedule) {
 
       std::string refuse_sock = dir + "/refuse.sock";
       ASSERT_OK_AND_ASSIGN(auto refuser,
-                           ListenAndServe(host, server, refuse_sock, "refuse"));
+                           ListenAndServe(host, *env, refuse_sock, "refuse"));
       ASSERT_OK_AND_ASSIGN(Fd refused, ConnectControl(host, refuse_sock));
       ASSERT_OK_AND_ASSIGN(r, Call(host, refused, MakeRequest(Op::kPing)));
       EXPECT_THAT(StatusOf(r), StatusIs(absl::StatusCode::kPermissionDenied));

@@ -1,7 +1,7 @@
-// A control server for the protocol tests: the same code runs as a Linux
-// binary (control_test_server_main.cc) and as a program registered in the
-// fake kernel, so control_test.cc drives a real second process on both
-// hosts. Not the supervisor: its handler only echoes and provokes errors.
+// A control server for the protocol tests: control_test.cc runs it as a
+// dual-host child function (runtime/testing/dual_host.h), so it drives a
+// real second process on both hosts. Not the supervisor: its handler only
+// echoes and provokes errors.
 #ifndef RUNBOX_RUNTIME_SANDBOX_CONTROL_CONTROL_TEST_SERVER_H_
 #define RUNBOX_RUNTIME_SANDBOX_CONTROL_CONTROL_TEST_SERVER_H_
 
