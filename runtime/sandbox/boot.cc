@@ -82,9 +82,15 @@ absl::StatusOr<SuperviseArgs> SuperviseArgs::Parse(
 
 std::vector<std::string> InitArgs::ToArgs() const {
   if (exec) {
-    return {"--exec", "--rootfs", rootfs, "--config-fd", absl::StrCat(config_fd),
-            "--sync-fd", absl::StrCat(sync_fd), "--preserve-fds",
-            absl::StrCat(preserve_fds)};
+    std::vector<std::string> args = {
+        "--exec", "--rootfs", rootfs, "--config-fd", absl::StrCat(config_fd),
+        "--sync-fd", absl::StrCat(sync_fd), "--preserve-fds",
+        absl::StrCat(preserve_fds)};
+    if (console_socket_fd >= 0) {
+      args.insert(args.end(),
+                  {"--console-socket-fd", absl::StrCat(console_socket_fd)});
+    }
+    return args;
   }
   std::vector<std::string> args = {
       "--id",        id,
@@ -93,6 +99,10 @@ std::vector<std::string> InitArgs::ToArgs() const {
       "--sync-fd",   absl::StrCat(sync_fd),
       "--config-fd", absl::StrCat(config_fd)};
   if (no_pivot) args.push_back("--no-pivot");
+  if (console_socket_fd >= 0) {
+    args.insert(args.end(),
+                {"--console-socket-fd", absl::StrCat(console_socket_fd)});
+  }
   return args;
 }
 
@@ -107,6 +117,8 @@ absl::StatusOr<InitArgs> InitArgs::Parse(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(out.preserve_fds, IntArg(pairs, "--preserve-fds", 0));
   ASSIGN_OR_RETURN(out.sync_fd, IntArg(pairs, "--sync-fd", -1));
   ASSIGN_OR_RETURN(out.config_fd, IntArg(pairs, "--config-fd", -1));
+  ASSIGN_OR_RETURN(out.console_socket_fd,
+                   IntArg(pairs, "--console-socket-fd", -1));
   if (out.exec) {
     if (out.config_fd < 0 || out.sync_fd < 0 || out.rootfs.empty()) {
       return absl::InvalidArgumentError(

@@ -46,6 +46,9 @@ struct InitArgs {
   int preserve_fds = 0;
   int sync_fd = -1;    // Seqpacket socket to the supervisor.
   int config_fd = -1;  // config.json as create validated it.
+  // The --console-socket connection, when process.terminal asks for a
+  // console: init sends the pty master over it.
+  int console_socket_fd = -1;
   // `runbox exec`: config_fd holds process.json instead, sync_fd is a pipe
   // that says "go" once the caller has put us into the container's cgroups,
   // and `rootfs` is the container's root to enter.

@@ -12,8 +12,10 @@
 #include "hostapi/status.h"
 #include "runtime/common/io.h"
 #include "runtime/sandbox/boot.h"
+#include "runtime/sandbox/console.h"
 #include "runtime/sandbox/exec_process.h"
 #include "runtime/sandbox/hooks.h"
+#include "runtime/sandbox/process_setup.h"
 #include "runtime/sandbox/rootfs.h"
 #include "runtime/sandbox/sandbox.h"
 #include "runtime/sandbox/sync.h"
@@ -85,7 +87,10 @@ absl::Status RunInit(Host& host, const InitArgs& args, const Fd& sync) {
   // createContainer: in the container's namespaces, before the root moves.
   RETURN_IF_ERROR(RunHooks(host, config.hooks.create_container,
                            "createContainer", state_json));
-  RETURN_IF_ERROR(EnterRootfs(host, config, args.bundle, args.no_pivot));
+  RETURN_IF_ERROR(PrepareRootfs(host, config, args.bundle, args.no_pivot));
+  RETURN_IF_ERROR(SetupConsole(host, process, args.console_socket_fd));
+  RETURN_IF_ERROR(ApplyContainerSysctls(host, config));
+  RETURN_IF_ERROR(FinalizeRootfs(host, config));
 
   RETURN_IF_ERROR(SendSync(host, sync, "ready"));
   RETURN_IF_ERROR(ExpectSync(host, sync, "start", "supervisor").status());

@@ -21,9 +21,13 @@ bool HasNewNamespace(const spec::Config& config, spec::NamespaceType type) {
   return false;
 }
 
-absl::Status EnterRootfs(Host& host, const spec::Config& config,
-                         absl::string_view bundle, bool /*no_pivot*/) {
+absl::Status PrepareRootfs(Host& host, const spec::Config& config,
+                           absl::string_view bundle, bool /*no_pivot*/) {
   return EnterRootfsForExec(host, RootfsPath(config, bundle));
+}
+
+absl::Status FinalizeRootfs(Host& /*host*/, const spec::Config& /*config*/) {
+  return absl::OkStatus();
 }
 
 absl::Status EnterRootfsForExec(Host& host, absl::string_view rootfs) {

@@ -19,10 +19,15 @@ std::string RootfsPath(const spec::Config& config, absl::string_view bundle);
 // Whether the config asks for a new namespace of `type` (no path).
 bool HasNewNamespace(const spec::Config& config, spec::NamespaceType type);
 
-// Called by init: after it, "/" is the container's root and the working
-// directory is "/".
-absl::Status EnterRootfs(Host& host, const spec::Config& config,
-                         absl::string_view bundle, bool no_pivot);
+// Called by init, in its new mount namespace, after the createContainer
+// hooks: the spec's mounts and devices, then the root change (pivot_root,
+// or with `no_pivot` a move and chroot). After it, "/" is the container's
+// root and the working directory is "/".
+absl::Status PrepareRootfs(Host& host, const spec::Config& config,
+                           absl::string_view bundle, bool no_pivot);
+// Called by init after the console is set up (it binds /dev/console):
+// masked and read-only paths, then the read-only root.
+absl::Status FinalizeRootfs(Host& host, const spec::Config& config);
 // Called by `runbox init --exec` in the container's namespaces.
 absl::Status EnterRootfsForExec(Host& host, absl::string_view rootfs);
 

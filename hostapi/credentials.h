@@ -1,0 +1,102 @@
+// Credentials and the per-process attributes a container's process is given
+// before its exec: user and group ids, supplementary groups, the five
+// capability sets, rlimits, personality, the OOM score, user-namespace id
+// maps and sysctls. One method per kernel call (or per procfs write: the
+// fake models /proc/<pid>/uid_map, /proc/self/oom_score_adj and /proc/sys
+// as process and namespace state, and the Linux host opens those files
+// safely, refusing anything that is not procfs).
+#ifndef RUNBOX_HOSTAPI_CREDENTIALS_H_
+#define RUNBOX_HOSTAPI_CREDENTIALS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "hostapi/types.h"
+
+namespace runbox {
+
+// capget(2)/capset(2) sets of the caller, bit n = capability n.
+struct CapabilitySets {
+  uint64_t effective = 0;
+  uint64_t permitted = 0;
+  uint64_t inheritable = 0;
+  bool operator==(const CapabilitySets&) const = default;
+};
+
+// getrlimit(2)/setrlimit(2) values; kRlimInfinity is RLIM_INFINITY.
+struct ResourceLimit {
+  static constexpr uint64_t kRlimInfinity = ~uint64_t{0};
+  uint64_t soft = 0;
+  uint64_t hard = 0;
+  bool operator==(const ResourceLimit&) const = default;
+};
+
+enum class IdMapKind { kUid, kGid };
+
+class Credentials {
+ public:
+  virtual ~Credentials() = default;
+
+  // setresuid(2) / setresgid(2) (raw syscalls: the caller's thread only,
+  // which is the whole process for runbox's single-threaded init).
+  virtual absl::Status SetResUid(Uid real, Uid effective, Uid saved) = 0;
+  virtual absl::Status SetResGid(Gid real, Gid effective, Gid saved) = 0;
+  // setgroups(2). EPERM in a user namespace whose setgroups is "deny".
+  virtual absl::Status SetGroups(absl::Span<const Gid> groups) = 0;
+  // prctl(PR_SET_KEEPCAPS): keep the permitted set across a setuid away
+  // from 0.
+  virtual absl::Status SetKeepCaps(bool keep) = 0;
+
+  // capget(2) / capset(2) of the caller's effective, permitted and
+  // inheritable sets. capset fails EPERM when it would add to permitted, or
+  // put into inheritable what is in neither permitted nor the bounding set.
+  virtual absl::StatusOr<CapabilitySets> GetCapabilities() = 0;
+  virtual absl::Status SetCapabilities(const CapabilitySets& sets) = 0;
+  // The highest capability number the kernel knows
+  // (/proc/sys/kernel/cap_last_cap).
+  virtual absl::StatusOr<int> LastCapability() = 0;
+  // prctl(PR_CAPBSET_READ) / prctl(PR_CAPBSET_DROP): EINVAL for a number
+  // beyond LastCapability(); drop needs CAP_SETPCAP (EPERM).
+  virtual absl::StatusOr<bool> InBoundingSet(int capability) = 0;
+  virtual absl::Status DropBoundingCapability(int capability) = 0;
+  // prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL / _RAISE): raising needs
+  // the capability in both permitted and inheritable (EPERM).
+  virtual absl::Status ClearAmbientCapabilities() = 0;
+  virtual absl::Status RaiseAmbientCapability(int capability) = 0;
+
+  // prlimit(2) on the caller; `resource` is RLIMIT_* (as the OCI
+  // RlimitType numbers them). Raising a hard limit needs CAP_SYS_RESOURCE
+  // (EPERM); soft above hard is EINVAL.
+  virtual absl::Status SetRlimit(int resource, ResourceLimit limit) = 0;
+  virtual absl::StatusOr<ResourceLimit> GetRlimit(int resource) = 0;
+  // personality(2); returns the previous persona.
+  virtual absl::StatusOr<uint32_t> SetPersonality(uint32_t persona) = 0;
+
+  // Writes /proc/self/oom_score_adj (-1000..1000, EINVAL otherwise;
+  // lowering it needs CAP_SYS_RESOURCE: EACCES).
+  virtual absl::Status SetOomScoreAdj(int score) = 0;
+  virtual absl::StatusOr<int> GetOomScoreAdj() = 0;
+  // Writes /proc/<pid>/uid_map or gid_map ("inside outside count" lines),
+  // which may be done once per user namespace (EPERM the second time).
+  virtual absl::Status WriteIdMap(Pid pid, IdMapKind kind,
+                                  absl::string_view map) = 0;
+  // Writes "deny" to /proc/<pid>/setgroups (before its gid_map).
+  virtual absl::Status DenySetgroups(Pid pid) = 0;
+  // Writes /proc/sys/<key with dots as slashes> in the caller's
+  // namespaces ("net.ipv4.ip_forward" -> /proc/sys/net/ipv4/ip_forward).
+  // ENOENT for an unknown key; EINVAL for a key with "..", an empty
+  // component or a slash. The file is opened without following symlinks
+  // and must be on procfs, so a mount over /proc cannot redirect the
+  // write (the CVE-2025-52881 class): otherwise EXDEV.
+  virtual absl::Status WriteSysctl(absl::string_view key,
+                                   absl::string_view value) = 0;
+  virtual absl::StatusOr<std::string> ReadSysctl(absl::string_view key) = 0;
+};
+
+}  // namespace runbox
+
+#endif  // RUNBOX_HOSTAPI_CREDENTIALS_H_
