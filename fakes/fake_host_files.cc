@@ -190,6 +190,18 @@ absl::StatusOr<Fd> FakeHost::Dup(const Fd& fd) {
   return Install(*self, std::move(file));
 }
 
+absl::Status FakeHost::Dup3(const Fd& fd, int target) {
+  FAKE_ENTER("dup3");
+  ASSIGN_OR_RETURN(std::shared_ptr<OpenFile> file, FileOf(*self, fd));
+  if (fd.get() == target) return ErrnoError(EINVAL, "dup3: same fd");
+  // Linux's bound is RLIMIT_NOFILE; the fake's, its default 1048576.
+  if (target < 0 || target >= (1 << 20)) {
+    return ErrnoError(EBADF, "dup3: bad target");
+  }
+  self->fds.InstallAt(target, std::move(file), /*cloexec=*/false);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Fd> FakeHost::MemfdCreate(absl::string_view name,
                                          MemfdFlags flags) {
   FAKE_ENTER("memfd_create");

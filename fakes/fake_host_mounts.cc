@@ -4,8 +4,9 @@
 // translates. Cgroup namespaces do not rebase paths (a known gap). This file
 // turns the caller's paths (including /proc/self/fd/N magic links) into the
 // absolute paths those models keep. Paths are relative to the caller's root,
-// which after pivot_root is the namespace's root; after a bare chroot they are
-// not (a known gap).
+// which after pivot_root, or a move of a mount over "/" then a chroot into
+// it (--no-pivot), is where the table has the namespace's root; after a
+// bare chroot they are not (a known gap).
 #include <algorithm>
 #include <cerrno>
 #include <deque>
@@ -17,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "fakes/fake_host.h"
 #include "fakes/fs/inode.h"
+#include "fakes/ipc/pty.h"
 #include "fakes/kernel_impl.h"
 #include "hostapi/status.h"
 
@@ -91,6 +93,11 @@ absl::StatusOr<std::string> FakeHost::MountPath(const Process& self,
     const std::shared_ptr<OpenFile>* file = self.fds.Get(*fd);
     if (file == nullptr) return ErrnoError(ENOENT, what);
     inode = k_.fs.InodeOf(**file);
+    // A pty end lives in devpts, which the fake does not model as files:
+    // it is named as Linux's mountinfo names a bind of it.
+    if (inode == nullptr && PtyIndex(**file) >= 0) {
+      return absl::StrCat("/dev/pts/", PtyIndex(**file));
+    }
     if (inode == nullptr) return ErrnoError(ENOENT, what);
   } else {
     absl::StatusOr<InodeRef> found =
@@ -114,8 +121,24 @@ absl::Status FakeHost::Mount(absl::string_view source, absl::string_view target,
       !Has(flags, MountFlags::kRemount)) {
     ASSIGN_OR_RETURN(source_arg, MountPath(*self, source));
   }
-  return self->mount_ns->table.Mount(source_arg, target_path, fstype, flags,
-                                     data);
+  RETURN_IF_ERROR(self->mount_ns->table.Mount(source_arg, target_path, fstype,
+                                              flags, data));
+  if (Has(flags, MountFlags::kMove) && target_path == "/") {
+    // A mount moved over the root (`runbox create --no-pivot`): Linux's
+    // setns into this namespace walks down the mounts stacked on its root
+    // (LOOKUP_DOWN), so joiners land on the moved mount from now on.
+    InodeRef moved;
+    if (std::optional<int> fd = MagicFd(*self, source)) {
+      const std::shared_ptr<OpenFile>* file = self->fds.Get(*fd);
+      if (file != nullptr) moved = k_.fs.InodeOf(**file);
+    } else {
+      absl::StatusOr<InodeRef> found =
+          k_.fs.Lookup(self->path, nullptr, source, FollowSymlinks::kFollow);
+      if (found.ok()) moved = *std::move(found);
+    }
+    if (moved != nullptr && moved->is_dir()) self->mount_ns->root = moved;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status FakeHost::Umount(absl::string_view target, UmountFlags flags) {

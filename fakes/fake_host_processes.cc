@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "fakes/fake_host.h"
 #include "fakes/kernel_impl.h"
@@ -95,6 +96,42 @@ absl::StatusOr<SpawnResult> FakeHost::Spawn(const SpawnRequest& request) {
   }
   SpawnResult result;
   result.pid = k_.PidAs(*self, *child);
+  if (request.before_exec) {
+    child->held_before_exec = true;
+    absl::Status before;
+    bool returned = false;
+    {
+      // A parent killed inside the callback unwinds through here; its
+      // child then dies at the gate, as on Linux (EOF on the gate pipe).
+      absl::Cleanup release = [&] {
+        child->held_before_exec = false;
+        if (!returned) k_.Die(*child, ExitStatus::Exited(127));
+      };
+      before = request.before_exec(result.pid);
+      returned = true;
+    }
+    if (!before.ok()) return undo(before);
+  }
+  // Its ids, then its execve: the capabilities as exec computes them.
+  for (auto [kind, id] : {std::pair{IdMapKind::kGid, request.gid},
+                          std::pair{IdMapKind::kUid, request.uid}}) {
+    if (!id) continue;
+    std::optional<uint32_t> kernel_id = child->user_ns->ToKernel(kind, *id);
+    if (!kernel_id) {
+      return undo(ErrnoError(EINVAL, absl::StrCat("spawn \"", request.path,
+                                                  "\": setresuid/setresgid")));
+    }
+    KernelCredentials& c = child->creds;
+    if (kind == IdMapKind::kGid) {
+      c.rgid = c.egid = c.sgid = *kernel_id;
+    } else {
+      // To root of its namespace from a kernel id it does not map as root:
+      // cap_emulate_setxuid gives effective the permitted set.
+      c.ruid = c.euid = c.suid = *kernel_id;
+      if (*id == 0) c.effective = c.permitted;
+    }
+  }
+  ApplyExecCredentials(*child);
   if (request.want_pidfd) {
     absl::StatusOr<Fd> pidfd =
         Install(*self, std::make_shared<PidFdFile>(child->handle));
@@ -121,6 +158,7 @@ absl::Status FakeHost::Exec(const ExecRequest& request) {
   self->argv = request.argv;
   self->env = request.env;
   self->image = {std::move(program), request.argv};
+  ApplyExecCredentials(*self);
   self->exec_pending = true;
   ++self->generation;
   // As documented in processes.h: default dispositions and an empty mask.
@@ -276,13 +314,15 @@ absl::Status FakeHost::SetDumpable(bool dumpable) {
 }
 
 Uid FakeHost::GetUid() {
-  Enter("getuid");
-  return 0;  // User namespaces map nobody: everyone is root.
+  Process* self = Enter("getuid");
+  if (self == nullptr) return 0;
+  return self->user_ns->FromKernel(IdMapKind::kUid, self->creds.ruid);
 }
 
 Gid FakeHost::GetGid() {
-  Enter("getgid");
-  return 0;
+  Process* self = Enter("getgid");
+  if (self == nullptr) return 0;
+  return self->user_ns->FromKernel(IdMapKind::kGid, self->creds.rgid);
 }
 
 absl::StatusOr<Fd> FakeHost::OpenNamespace(Pid pid, Namespaces one_namespace) {
@@ -317,6 +357,21 @@ absl::StatusOr<Fd> FakeHost::OpenNamespace(Pid pid, Namespaces one_namespace) {
     case Namespaces::kUts:
       file = std::make_shared<NamespaceFile>(one_namespace, target->uts_ns->id);
       file->uts_ns = target->uts_ns;
+      break;
+    case Namespaces::kUser:
+      file =
+          std::make_shared<NamespaceFile>(one_namespace, target->user_ns->id);
+      file->user_ns = target->user_ns;
+      break;
+    case Namespaces::kNet:
+      file =
+          std::make_shared<NamespaceFile>(one_namespace, target->ns_ids[index]);
+      file->net_sysctls = target->net_sysctls;
+      break;
+    case Namespaces::kIpc:
+      file =
+          std::make_shared<NamespaceFile>(one_namespace, target->ns_ids[index]);
+      file->ipc_sysctls = target->ipc_sysctls;
       break;
     default:
       file =

@@ -70,6 +70,10 @@ void FakeKernel::Impl::SetUpMachine() {
   init->mount_ns->root = fs.root();
   init->uts_ns = std::make_shared<UtsNamespace>();
   init->uts_ns->id = root_ns_ids[NamespaceIndex(Namespaces::kUts)];
+  init->user_ns =
+      UserNamespace::Root(root_ns_ids[NamespaceIndex(Namespaces::kUser)]);
+  init->net_sysctls = SysctlTable::NewNet();
+  init->ipc_sysctls = SysctlTable::NewIpc();
   MountTable& table = init->mount_ns->table;
   auto must = [](absl::Status s) {
     if (!s.ok()) KernelBug(absl::StrCat("boot: ", s.ToString()));
@@ -344,6 +348,10 @@ std::string FakeKernel::HostnameOf(Pid pid) const {
 
 std::vector<std::string> FakeKernel::CgroupPaths() const {
   return impl_->cgroups->AllPaths();
+}
+
+absl::Status FakeKernel::SimulateOomKill(absl::string_view path) {
+  return impl_->cgroups->SimulateOomKill(path);
 }
 
 }  // namespace runbox::fake

@@ -17,10 +17,11 @@
 // destructors of its outer frames never run (their memory stays allocated).
 //
 // Not modelled (calls fail kUnimplemented or the gap is documented where it
-// lives): job control (stop signals act as ignored), process groups, user
-// namespace id mappings (everyone is uid 0), SIGWINCH on window-size changes,
-// cgroup-namespace path rebasing, seccomp enforcement (filters are
-// recorded), raw read(2) of a signalfd.
+// lives): job control (stop signals act as ignored), process groups, file
+// permission checks against credentials (ids, capabilities and user
+// namespace maps are modelled: credentials_state.h), SIGWINCH on
+// window-size changes, cgroup-namespace path rebasing, seccomp enforcement
+// (filters are recorded), raw read(2) of a signalfd.
 #ifndef RUNBOX_FAKES_FAKE_KERNEL_H_
 #define RUNBOX_FAKES_FAKE_KERNEL_H_
 
@@ -93,6 +94,30 @@ struct ProcessInfo {
   bool zombie = false;
 };
 
+// A process's credentials as it sees them in its own user namespace (ids
+// through its maps; 65534 for an unmapped one). FakeKernel::CredentialsOf.
+struct ProcessCredentials {
+  Uid uid = 0, euid = 0, suid = 0;
+  Gid gid = 0, egid = 0, sgid = 0;
+  std::vector<Gid> groups;  // Sorted.
+  CapabilitySets caps;
+  uint64_t bounding = 0;
+  uint64_t ambient = 0;
+  bool keep_caps = false;
+  std::vector<ResourceLimit> rlimits;  // Indexed by RLIMIT_* (16).
+  uint32_t personality = 0;
+  int oom_score_adj = 0;
+};
+
+// The maps of a process's user namespace as written ("" until written;
+// the root namespace's are "0 0 4294967295\n").
+struct IdMaps {
+  std::string uid_map;
+  std::string gid_map;
+  bool setgroups_denied = false;
+  bool root_namespace = false;
+};
+
 class FakeKernel {
  public:
   explicit FakeKernel(KernelOptions options = {});
@@ -158,7 +183,17 @@ class FakeKernel {
   // The hostname of the process's UTS namespace ("fake" at boot); empty
   // when there is no such process.
   std::string HostnameOf(Pid pid) const;
+  // Credentials, a sysctl (as ReadSysctl gives it) and the user
+  // namespace's maps of a process by root-namespace pid; nullopt when there
+  // is no such process (or no such sysctl).
+  std::optional<ProcessCredentials> CredentialsOf(Pid pid) const;
+  std::optional<std::string> SysctlOf(Pid pid, absl::string_view key) const;
+  std::optional<IdMaps> IdMapsOf(Pid pid) const;
   std::vector<std::string> CgroupPaths() const;  // Every cgroup that exists.
+  // The OOM killer acting in the cgroup at absolute `path`: counts the
+  // event and SIGKILLs the subtree's highest pid (CgroupModel::
+  // SimulateOomKill). Call between Run calls, not from a process.
+  absl::Status SimulateOomKill(absl::string_view path);
 
   struct Impl;
 

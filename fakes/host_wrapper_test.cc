@@ -120,6 +120,10 @@ class CountingHost final : public Host {
     ++calls;
     return inner_.Dup(fd);
   }
+  absl::Status Dup3(const Fd& fd, int target) override {
+    ++calls;
+    return inner_.Dup3(fd, target);
+  }
   absl::StatusOr<PipeFds> Pipe(bool nonblocking) override {
     ++calls;
     return inner_.Pipe(nonblocking);
@@ -429,6 +433,88 @@ class CountingHost final : public Host {
   uint64_t RandomUint64() override {
     ++calls;
     return inner_.RandomUint64();
+  }
+  absl::Status SetResUid(Uid real, Uid effective, Uid saved) override {
+    ++calls;
+    return inner_.SetResUid(real, effective, saved);
+  }
+  absl::Status SetResGid(Gid real, Gid effective, Gid saved) override {
+    ++calls;
+    return inner_.SetResGid(real, effective, saved);
+  }
+  absl::Status SetGroups(absl::Span<const Gid> groups) override {
+    ++calls;
+    return inner_.SetGroups(groups);
+  }
+  absl::Status SetKeepCaps(bool keep) override {
+    ++calls;
+    return inner_.SetKeepCaps(keep);
+  }
+  absl::StatusOr<CapabilitySets> GetCapabilities() override {
+    ++calls;
+    return inner_.GetCapabilities();
+  }
+  absl::Status SetCapabilities(const CapabilitySets& sets) override {
+    ++calls;
+    return inner_.SetCapabilities(sets);
+  }
+  absl::StatusOr<int> LastCapability() override {
+    ++calls;
+    return inner_.LastCapability();
+  }
+  absl::StatusOr<bool> InBoundingSet(int capability) override {
+    ++calls;
+    return inner_.InBoundingSet(capability);
+  }
+  absl::Status DropBoundingCapability(int capability) override {
+    ++calls;
+    return inner_.DropBoundingCapability(capability);
+  }
+  absl::Status ClearAmbientCapabilities() override {
+    ++calls;
+    return inner_.ClearAmbientCapabilities();
+  }
+  absl::Status RaiseAmbientCapability(int capability) override {
+    ++calls;
+    return inner_.RaiseAmbientCapability(capability);
+  }
+  absl::Status SetRlimit(int resource, ResourceLimit limit) override {
+    ++calls;
+    return inner_.SetRlimit(resource, limit);
+  }
+  absl::StatusOr<ResourceLimit> GetRlimit(int resource) override {
+    ++calls;
+    return inner_.GetRlimit(resource);
+  }
+  absl::StatusOr<uint32_t> SetPersonality(uint32_t persona) override {
+    ++calls;
+    return inner_.SetPersonality(persona);
+  }
+  absl::Status SetOomScoreAdj(int score) override {
+    ++calls;
+    return inner_.SetOomScoreAdj(score);
+  }
+  absl::StatusOr<int> GetOomScoreAdj() override {
+    ++calls;
+    return inner_.GetOomScoreAdj();
+  }
+  absl::Status WriteIdMap(Pid pid, IdMapKind kind,
+                          absl::string_view map) override {
+    ++calls;
+    return inner_.WriteIdMap(pid, kind, map);
+  }
+  absl::Status DenySetgroups(Pid pid) override {
+    ++calls;
+    return inner_.DenySetgroups(pid);
+  }
+  absl::Status WriteSysctl(absl::string_view key,
+                           absl::string_view value) override {
+    ++calls;
+    return inner_.WriteSysctl(key, value);
+  }
+  absl::StatusOr<std::string> ReadSysctl(absl::string_view key) override {
+    ++calls;
+    return inner_.ReadSysctl(key);
   }
 
  private:

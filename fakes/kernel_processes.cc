@@ -98,6 +98,8 @@ absl::StatusOr<Process*> FakeKernel::Impl::CreateProcess(NewProcess req) {
     // The namespace's init is gone: Linux refuses new members.
     return ErrnoError(ENOMEM, "fork: pid namespace is exiting");
   }
+  // The pids controller refuses the fork before anything is made.
+  RETURN_IF_ERROR(cgroups->CheckFork(Pid{parent.root_pid()}));
   std::vector<std::shared_ptr<PidNamespace>> chain;
   for (auto n = ns; n != nullptr; n = n->parent) chain.push_back(n);
   std::reverse(chain.begin(), chain.end());
@@ -122,6 +124,10 @@ absl::StatusOr<Process*> FakeKernel::Impl::CreateProcess(NewProcess req) {
   p.ns_ids[NamespaceIndex(Namespaces::kPid)] = ns->id;
   p.mount_ns = parent.mount_ns;
   p.uts_ns = parent.uts_ns;
+  p.creds = parent.creds;
+  p.user_ns = parent.user_ns;
+  p.net_sysctls = parent.net_sysctls;
+  p.ipc_sysctls = parent.ipc_sysctls;
   ApplyNewNamespaces(p, req.new_namespaces & ~Namespaces::kPid,
                      /*for_unshare=*/false);
   // /proc/<pid>/stat field 22: clock ticks (100 Hz) since boot, kept
@@ -165,6 +171,14 @@ void FakeKernel::Impl::ApplyNewNamespaces(Process& p, Namespaces flags,
       auto copy = std::make_shared<UtsNamespace>(*p.uts_ns);
       copy->id = p.ns_ids[i];
       p.uts_ns = std::move(copy);
+    } else if (type == Namespaces::kUser) {
+      // First in bit order, as Linux makes the user namespace before the
+      // others it will own.
+      EnterNewUserNamespace(p, p.ns_ids[i]);
+    } else if (type == Namespaces::kNet) {
+      p.net_sysctls = SysctlTable::NewNet();
+    } else if (type == Namespaces::kIpc) {
+      p.ipc_sysctls = SysctlTable::NewIpc();
     }
   }
 }
@@ -196,6 +210,13 @@ absl::Status FakeKernel::Impl::JoinNamespace(Process& p,
       if (p.ns_ids[index] == ns.id()) {
         return ErrnoError(EINVAL, "setns: already in that user namespace");
       }
+      EnterUserNamespace(p, ns.user_ns);
+      break;
+    case Namespaces::kNet:
+      p.net_sysctls = ns.net_sysctls;
+      break;
+    case Namespaces::kIpc:
+      p.ipc_sysctls = ns.ipc_sysctls;
       break;
     case Namespaces::kMount:
       // mntns_install: root and cwd move to the namespace's root.

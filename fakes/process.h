@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "fakes/credentials_state.h"
 #include "fakes/fake_kernel.h"
 #include "fakes/fiber.h"
 #include "fakes/fs/file_system.h"
@@ -161,6 +162,12 @@ struct Process {
   std::shared_ptr<PidNamespace> pid_ns_for_children;
   std::shared_ptr<MountNamespace> mount_ns;
   std::shared_ptr<UtsNamespace> uts_ns;
+  // Credentials and the namespaces that hold credential state
+  // (credentials_state.h); copied at fork.
+  KernelCredentials creds;
+  std::shared_ptr<UserNamespace> user_ns;
+  std::shared_ptr<SysctlTable> net_sysctls;
+  std::shared_ptr<SysctlTable> ipc_sysctls;
 
   uint64_t start_time = 0;
   int session = 0;  // Root-namespace pid of the session leader.
@@ -181,6 +188,9 @@ struct Process {
 
   // Execution.
   RunState state = RunState::kNew;
+  // Spawned but held before its exec while the parent runs
+  // SpawnRequest::before_exec: not runnable.
+  bool held_before_exec = false;
   std::function<bool()> wake;  // For kParked; empty means "only the deadline".
   std::optional<absl::Duration> deadline;
   std::unique_ptr<Fiber> fiber;

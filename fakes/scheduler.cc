@@ -122,6 +122,7 @@ void FakeKernel::Impl::Reschedule(Process& self) {
 
 bool FakeKernel::Impl::IsRunnable(Process& p) const {
   if (freezer_used && cgroups->IsFrozen(Pid{p.root_pid()})) return false;
+  if (p.held_before_exec) return false;
   switch (p.state) {
     case RunState::kNew:
     case RunState::kReady:

@@ -45,8 +45,9 @@ class PidFdFile : public OpenFile {
 };
 
 // open("/proc/<pid>/ns/<type>"): names one namespace and keeps it alive.
-// Namespaces with state hold their object (pid, mount, uts); the others are
-// an id. fstat gives the id as st_ino on the nsfs device, as on Linux.
+// Namespaces with state hold their object (pid, mount, uts, user, and the
+// sysctls of net and ipc); the others are an id. fstat gives the id as
+// st_ino on the nsfs device, as on Linux.
 class NamespaceFile : public OpenFile {
  public:
   NamespaceFile(Namespaces type, uint64_t id)
@@ -60,6 +61,9 @@ class NamespaceFile : public OpenFile {
   std::shared_ptr<PidNamespace> pid_ns;      // kPid.
   std::shared_ptr<MountNamespace> mount_ns;  // kMount.
   std::shared_ptr<UtsNamespace> uts_ns;      // kUts.
+  std::shared_ptr<UserNamespace> user_ns;    // kUser.
+  std::shared_ptr<SysctlTable> net_sysctls;  // kNet.
+  std::shared_ptr<SysctlTable> ipc_sysctls;  // kIpc.
 
  private:
   Namespaces type_;

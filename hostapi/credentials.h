@@ -42,22 +42,32 @@ class Credentials {
   virtual ~Credentials() = default;
 
   // setresuid(2) / setresgid(2) (raw syscalls: the caller's thread only,
-  // which is the whole process for runbox's single-threaded init).
+  // which is the whole process for runbox's single-threaded init). An id
+  // of ~0u ((uid_t)-1) leaves that id as it is. Ids are the caller's user
+  // namespace's: EINVAL for one it does not map; EPERM without
+  // CAP_SETUID/CAP_SETGID for an id the caller does not already hold.
+  // Leaving uid 0 for good (no real, effective or saved id 0 left) clears
+  // the permitted and effective sets unless keepcaps, and always the
+  // ambient set; an effective uid leaving 0 clears the effective set.
   virtual absl::Status SetResUid(Uid real, Uid effective, Uid saved) = 0;
   virtual absl::Status SetResGid(Gid real, Gid effective, Gid saved) = 0;
-  // setgroups(2). EPERM in a user namespace whose setgroups is "deny".
+  // setgroups(2). EPERM without CAP_SETGID, or in a user namespace whose
+  // setgroups is "deny" or that has no gid_map yet.
   virtual absl::Status SetGroups(absl::Span<const Gid> groups) = 0;
   // prctl(PR_SET_KEEPCAPS): keep the permitted set across a setuid away
-  // from 0.
+  // from 0. Cleared by exec.
   virtual absl::Status SetKeepCaps(bool keep) = 0;
 
   // capget(2) / capset(2) of the caller's effective, permitted and
-  // inheritable sets. capset fails EPERM when it would add to permitted, or
-  // put into inheritable what is in neither permitted nor the bounding set.
+  // inheritable sets. capset fails EPERM when it would add to permitted,
+  // put into effective what is not in the new permitted, or add to
+  // inheritable what is not in permitted (without CAP_SETPCAP) or not in
+  // the bounding set. It drops from ambient what leaves permitted or
+  // inheritable.
   virtual absl::StatusOr<CapabilitySets> GetCapabilities() = 0;
   virtual absl::Status SetCapabilities(const CapabilitySets& sets) = 0;
   // The highest capability number the kernel knows
-  // (/proc/sys/kernel/cap_last_cap).
+  // (/proc/sys/kernel/cap_last_cap; the fake says 40).
   virtual absl::StatusOr<int> LastCapability() = 0;
   // prctl(PR_CAPBSET_READ) / prctl(PR_CAPBSET_DROP): EINVAL for a number
   // beyond LastCapability(); drop needs CAP_SETPCAP (EPERM).
@@ -69,29 +79,45 @@ class Credentials {
   virtual absl::Status RaiseAmbientCapability(int capability) = 0;
 
   // prlimit(2) on the caller; `resource` is RLIMIT_* (as the OCI
-  // RlimitType numbers them). Raising a hard limit needs CAP_SYS_RESOURCE
-  // (EPERM); soft above hard is EINVAL.
+  // RlimitType numbers them; EINVAL beyond RLIMIT_RTTIME). Raising a hard
+  // limit needs CAP_SYS_RESOURCE in the initial user namespace (EPERM),
+  // and RLIMIT_NOFILE's hard limit may not pass fs.nr_open (EPERM); soft
+  // above hard is EINVAL. Inherited across spawn and exec.
   virtual absl::Status SetRlimit(int resource, ResourceLimit limit) = 0;
   virtual absl::StatusOr<ResourceLimit> GetRlimit(int resource) = 0;
-  // personality(2); returns the previous persona.
+  // personality(2); returns the previous persona (0xffffffff only
+  // queries).
   virtual absl::StatusOr<uint32_t> SetPersonality(uint32_t persona) = 0;
 
-  // Writes /proc/self/oom_score_adj (-1000..1000, EINVAL otherwise;
-  // lowering it needs CAP_SYS_RESOURCE: EACCES).
+  // Writes /proc/self/oom_score_adj (-1000..1000, EINVAL otherwise).
+  // Going below the lowest value set by a holder of CAP_SYS_RESOURCE (in
+  // the initial user namespace; inherited, 0 at boot) needs that
+  // capability: EACCES.
   virtual absl::Status SetOomScoreAdj(int score) = 0;
   virtual absl::StatusOr<int> GetOomScoreAdj() = 0;
-  // Writes /proc/<pid>/uid_map or gid_map ("inside outside count" lines),
-  // which may be done once per user namespace (EPERM the second time).
+  // Writes /proc/<pid>/uid_map or gid_map ("inside outside count" lines,
+  // outside ids in the parent namespace's numbering), which may be done
+  // once per user namespace (EPERM the second time, and for the initial
+  // namespace). The writer must be in that namespace or its parent;
+  // mapping more than its own single id needs CAP_SETUID/CAP_SETGID in the
+  // parent (EPERM), and a gid self-map needs setgroups denied first.
+  // EINVAL for a malformed map; ENOENT when `pid` does not exist.
   virtual absl::Status WriteIdMap(Pid pid, IdMapKind kind,
                                   absl::string_view map) = 0;
-  // Writes "deny" to /proc/<pid>/setgroups (before its gid_map).
+  // Writes "deny" to /proc/<pid>/setgroups: EPERM once its gid_map is
+  // written (so always for the initial namespace).
   virtual absl::Status DenySetgroups(Pid pid) = 0;
   // Writes /proc/sys/<key with dots as slashes> in the caller's
   // namespaces ("net.ipv4.ip_forward" -> /proc/sys/net/ipv4/ip_forward).
   // ENOENT for an unknown key; EINVAL for a key with "..", an empty
-  // component or a slash. The file is opened without following symlinks
-  // and must be on procfs, so a mount over /proc cannot redirect the
-  // write (the CVE-2025-52881 class): otherwise EXDEV.
+  // component or a slash (checked before anything is opened). The file is
+  // opened without following symlinks or crossing a mount, and must be on
+  // procfs, so a mount over /proc, or over the file (even of another
+  // procfs file), cannot redirect the write (the CVE-2025-52881 class):
+  // otherwise EXDEV. A consequence: with anything mounted on the path
+  // (e.g. /proc/sys made read-only by a bind mount), writes fail EXDEV.
+  // ReadSysctl gives the value without its trailing newline. The same
+  // safe open serves the oom_score_adj, id-map and setgroups files.
   virtual absl::Status WriteSysctl(absl::string_view key,
                                    absl::string_view value) = 0;
   virtual absl::StatusOr<std::string> ReadSysctl(absl::string_view key) = 0;

@@ -100,6 +100,8 @@ absl::string_view HostCallName(HostCall call) {
       return "fchown";
     case HostCall::kDup:
       return "dup";
+    case HostCall::kDup3:
+      return "dup3";
     case HostCall::kPipe:
       return "pipe";
     case HostCall::kMemfdCreate:
@@ -246,6 +248,46 @@ absl::string_view HostCallName(HostCall call) {
       return "nanosleep";
     case HostCall::kRandomUint64:
       return "getrandom";
+    case HostCall::kSetResUid:
+      return "setresuid";
+    case HostCall::kSetResGid:
+      return "setresgid";
+    case HostCall::kSetGroups:
+      return "setgroups";
+    case HostCall::kSetKeepCaps:
+      return "pr_set_keepcaps";
+    case HostCall::kGetCapabilities:
+      return "capget";
+    case HostCall::kSetCapabilities:
+      return "capset";
+    case HostCall::kLastCapability:
+      return "cap_last_cap";
+    case HostCall::kInBoundingSet:
+      return "pr_capbset_read";
+    case HostCall::kDropBoundingCapability:
+      return "pr_capbset_drop";
+    case HostCall::kClearAmbientCapabilities:
+      return "pr_cap_ambient_clear_all";
+    case HostCall::kRaiseAmbientCapability:
+      return "pr_cap_ambient_raise";
+    case HostCall::kSetRlimit:
+      return "prlimit";
+    case HostCall::kGetRlimit:
+      return "prlimit_get";
+    case HostCall::kSetPersonality:
+      return "personality";
+    case HostCall::kSetOomScoreAdj:
+      return "oom_score_adj_write";
+    case HostCall::kGetOomScoreAdj:
+      return "oom_score_adj_read";
+    case HostCall::kWriteIdMap:
+      return "id_map_write";
+    case HostCall::kDenySetgroups:
+      return "setgroups_deny";
+    case HostCall::kWriteSysctl:
+      return "sysctl_write";
+    case HostCall::kReadSysctl:
+      return "sysctl_read";
   }
   return "unknown";
 }
@@ -311,6 +353,8 @@ static std::vector<int> ErrnoList(HostCall call) {
       // EINVAL: an id with no mapping in the caller's user namespace.
       return {EPERM, EROFS, EIO, EINVAL};
     case HostCall::kDup:
+      return {EMFILE};
+    case HostCall::kDup3:
       return {EMFILE};
     case HostCall::kPipe:
     case HostCall::kSocketPair:
@@ -447,6 +491,45 @@ static std::vector<int> ErrnoList(HostCall call) {
       return {EPERM};
     case HostCall::kSetControllingTerminal:
       return {EPERM, ENOTTY};
+    // Credentials. EAGAIN: RLIMIT_NPROC of the new uid; EINVAL: an id with
+    // no mapping in the caller's user namespace.
+    case HostCall::kSetResUid:
+    case HostCall::kSetResGid:
+      return {EPERM, EAGAIN, EINVAL};
+    case HostCall::kSetGroups:
+      return {EPERM, EINVAL, ENOMEM};
+    case HostCall::kSetKeepCaps:
+      // EPERM: SECBIT_KEEP_CAPS_LOCKED.
+      return {EPERM, EINVAL};
+    case HostCall::kGetCapabilities:
+    case HostCall::kInBoundingSet:
+    case HostCall::kClearAmbientCapabilities:
+    case HostCall::kGetRlimit:
+    case HostCall::kSetPersonality:
+      // Of the caller, these only fail on kernels that lack the option or
+      // the capability version.
+      return {EINVAL};
+    case HostCall::kSetCapabilities:
+    case HostCall::kDropBoundingCapability:
+    case HostCall::kRaiseAmbientCapability:
+    case HostCall::kSetRlimit:
+      return {EPERM, EINVAL};
+    case HostCall::kLastCapability:
+    case HostCall::kGetOomScoreAdj:
+      // Reads of a procfs file: ENOENT when /proc is not mounted, EXDEV
+      // when what is there is not procfs.
+      return {ENOENT, EACCES, EMFILE, ENFILE, ENOMEM, EXDEV};
+    case HostCall::kSetOomScoreAdj:
+      return {EACCES, EINVAL, ENOENT, EMFILE, ENFILE, ENOMEM, EXDEV};
+    case HostCall::kWriteIdMap:
+    case HostCall::kDenySetgroups:
+      // ENOENT: the process is gone; EPERM: written before, or not allowed.
+      return {EPERM, EINVAL, ENOENT, EACCES, EMFILE, ENFILE, ENOMEM, EXDEV};
+    case HostCall::kWriteSysctl:
+      return {ENOENT, EACCES, EPERM,  EINVAL, EROFS,
+              EXDEV,  EMFILE, ENFILE, ENOMEM};
+    case HostCall::kReadSysctl:
+      return {ENOENT, EACCES, EMFILE, ENFILE, ENOMEM, EXDEV};
     case HostCall::kUmask:
     case HostCall::kExit:
     case HostCall::kGetPid:

@@ -45,6 +45,7 @@ enum class HostCall : uint8_t {
   kFchmod,
   kFchown,
   kDup,
+  kDup3,
   kPipe,
   kMemfdCreate,
   kAddSeals,
@@ -127,9 +128,31 @@ enum class HostCall : uint8_t {
   kSleepFor,
   // Random
   kRandomUint64,
+  // Credentials (last: added after the others, so older traces keep their
+  // call numbers)
+  kSetResUid,
+  kSetResGid,
+  kSetGroups,
+  kSetKeepCaps,
+  kGetCapabilities,
+  kSetCapabilities,
+  kLastCapability,
+  kInBoundingSet,
+  kDropBoundingCapability,
+  kClearAmbientCapabilities,
+  kRaiseAmbientCapability,
+  kSetRlimit,
+  kGetRlimit,
+  kSetPersonality,
+  kSetOomScoreAdj,
+  kGetOomScoreAdj,
+  kWriteIdMap,
+  kDenySetgroups,
+  kWriteSysctl,
+  kReadSysctl,
 };
 inline constexpr int kHostCallCount =
-    static_cast<int>(HostCall::kRandomUint64) + 1;
+    static_cast<int>(HostCall::kReadSysctl) + 1;
 
 // Every HostCall, in enum order.
 const std::vector<HostCall>& AllHostCalls();

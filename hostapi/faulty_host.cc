@@ -229,6 +229,10 @@ absl::StatusOr<Fd> FaultyHost::Dup(const Fd& fd) {
   return Call(HostCall::kDup, [&] { return inner_.Dup(fd); });
 }
 
+absl::Status FaultyHost::Dup3(const Fd& fd, int target) {
+  return Call(HostCall::kDup3, [&] { return inner_.Dup3(fd, target); });
+}
+
 absl::StatusOr<PipeFds> FaultyHost::Pipe(bool nonblocking) {
   return Call(HostCall::kPipe, [&] { return inner_.Pipe(nonblocking); });
 }
@@ -607,6 +611,106 @@ void FaultyHost::SleepFor(absl::Duration duration) {
 
 uint64_t FaultyHost::RandomUint64() {
   return Call(HostCall::kRandomUint64, [&] { return inner_.RandomUint64(); });
+}
+
+// Credentials.
+
+absl::Status FaultyHost::SetResUid(Uid real, Uid effective, Uid saved) {
+  return Call(HostCall::kSetResUid,
+              [&] { return inner_.SetResUid(real, effective, saved); });
+}
+
+absl::Status FaultyHost::SetResGid(Gid real, Gid effective, Gid saved) {
+  return Call(HostCall::kSetResGid,
+              [&] { return inner_.SetResGid(real, effective, saved); });
+}
+
+absl::Status FaultyHost::SetGroups(absl::Span<const Gid> groups) {
+  return Call(HostCall::kSetGroups, [&] { return inner_.SetGroups(groups); });
+}
+
+absl::Status FaultyHost::SetKeepCaps(bool keep) {
+  return Call(HostCall::kSetKeepCaps, [&] { return inner_.SetKeepCaps(keep); });
+}
+
+absl::StatusOr<CapabilitySets> FaultyHost::GetCapabilities() {
+  return Call(HostCall::kGetCapabilities,
+              [&] { return inner_.GetCapabilities(); });
+}
+
+absl::Status FaultyHost::SetCapabilities(const CapabilitySets& sets) {
+  return Call(HostCall::kSetCapabilities,
+              [&] { return inner_.SetCapabilities(sets); });
+}
+
+absl::StatusOr<int> FaultyHost::LastCapability() {
+  return Call(HostCall::kLastCapability,
+              [&] { return inner_.LastCapability(); });
+}
+
+absl::StatusOr<bool> FaultyHost::InBoundingSet(int capability) {
+  return Call(HostCall::kInBoundingSet,
+              [&] { return inner_.InBoundingSet(capability); });
+}
+
+absl::Status FaultyHost::DropBoundingCapability(int capability) {
+  return Call(HostCall::kDropBoundingCapability,
+              [&] { return inner_.DropBoundingCapability(capability); });
+}
+
+absl::Status FaultyHost::ClearAmbientCapabilities() {
+  return Call(HostCall::kClearAmbientCapabilities,
+              [&] { return inner_.ClearAmbientCapabilities(); });
+}
+
+absl::Status FaultyHost::RaiseAmbientCapability(int capability) {
+  return Call(HostCall::kRaiseAmbientCapability,
+              [&] { return inner_.RaiseAmbientCapability(capability); });
+}
+
+absl::Status FaultyHost::SetRlimit(int resource, ResourceLimit limit) {
+  return Call(HostCall::kSetRlimit,
+              [&] { return inner_.SetRlimit(resource, limit); });
+}
+
+absl::StatusOr<ResourceLimit> FaultyHost::GetRlimit(int resource) {
+  return Call(HostCall::kGetRlimit, [&] { return inner_.GetRlimit(resource); });
+}
+
+absl::StatusOr<uint32_t> FaultyHost::SetPersonality(uint32_t persona) {
+  return Call(HostCall::kSetPersonality,
+              [&] { return inner_.SetPersonality(persona); });
+}
+
+absl::Status FaultyHost::SetOomScoreAdj(int score) {
+  return Call(HostCall::kSetOomScoreAdj,
+              [&] { return inner_.SetOomScoreAdj(score); });
+}
+
+absl::StatusOr<int> FaultyHost::GetOomScoreAdj() {
+  return Call(HostCall::kGetOomScoreAdj,
+              [&] { return inner_.GetOomScoreAdj(); });
+}
+
+absl::Status FaultyHost::WriteIdMap(Pid pid, IdMapKind kind,
+                                    absl::string_view map) {
+  return Call(HostCall::kWriteIdMap,
+              [&] { return inner_.WriteIdMap(pid, kind, map); });
+}
+
+absl::Status FaultyHost::DenySetgroups(Pid pid) {
+  return Call(HostCall::kDenySetgroups,
+              [&] { return inner_.DenySetgroups(pid); });
+}
+
+absl::Status FaultyHost::WriteSysctl(absl::string_view key,
+                                     absl::string_view value) {
+  return Call(HostCall::kWriteSysctl,
+              [&] { return inner_.WriteSysctl(key, value); });
+}
+
+absl::StatusOr<std::string> FaultyHost::ReadSysctl(absl::string_view key) {
+  return Call(HostCall::kReadSysctl, [&] { return inner_.ReadSysctl(key); });
 }
 
 }  // namespace runbox

@@ -74,6 +74,7 @@ class FaultyHost : public Host {
   absl::Status Fchmod(const Fd& fd, uint32_t mode) override;
   absl::Status Fchown(const Fd& fd, Uid uid, Gid gid) override;
   absl::StatusOr<Fd> Dup(const Fd& fd) override;
+  absl::Status Dup3(const Fd& fd, int target) override;
   absl::StatusOr<PipeFds> Pipe(bool nonblocking) override;
   absl::StatusOr<Fd> MemfdCreate(absl::string_view name,
                                  MemfdFlags flags) override;
@@ -179,6 +180,30 @@ class FaultyHost : public Host {
   absl::Time RealNow() override;
   void SleepFor(absl::Duration duration) override;
   uint64_t RandomUint64() override;
+
+  // Credentials.
+  absl::Status SetResUid(Uid real, Uid effective, Uid saved) override;
+  absl::Status SetResGid(Gid real, Gid effective, Gid saved) override;
+  absl::Status SetGroups(absl::Span<const Gid> groups) override;
+  absl::Status SetKeepCaps(bool keep) override;
+  absl::StatusOr<CapabilitySets> GetCapabilities() override;
+  absl::Status SetCapabilities(const CapabilitySets& sets) override;
+  absl::StatusOr<int> LastCapability() override;
+  absl::StatusOr<bool> InBoundingSet(int capability) override;
+  absl::Status DropBoundingCapability(int capability) override;
+  absl::Status ClearAmbientCapabilities() override;
+  absl::Status RaiseAmbientCapability(int capability) override;
+  absl::Status SetRlimit(int resource, ResourceLimit limit) override;
+  absl::StatusOr<ResourceLimit> GetRlimit(int resource) override;
+  absl::StatusOr<uint32_t> SetPersonality(uint32_t persona) override;
+  absl::Status SetOomScoreAdj(int score) override;
+  absl::StatusOr<int> GetOomScoreAdj() override;
+  absl::Status WriteIdMap(Pid pid, IdMapKind kind,
+                          absl::string_view map) override;
+  absl::Status DenySetgroups(Pid pid) override;
+  absl::Status WriteSysctl(absl::string_view key,
+                           absl::string_view value) override;
+  absl::StatusOr<std::string> ReadSysctl(absl::string_view key) override;
 
  private:
   // Counts the call with the plan and, for a kill decision, kills.

@@ -138,6 +138,11 @@ class Files {
 
   // fcntl(F_DUPFD_CLOEXEC): a second fd for the same open file.
   virtual absl::StatusOr<Fd> Dup(const Fd& fd) = 0;
+  // dup3(fd, target, 0): fd number `target` becomes a copy of `fd` that
+  // survives exec (not close-on-exec), replacing what was open there, as a
+  // console replica becomes a process's stdio. `target` is not owned by an
+  // Fd afterwards. EINVAL when `fd` already is `target`.
+  virtual absl::Status Dup3(const Fd& fd, int target) = 0;
   // pipe2(2) with O_CLOEXEC (and O_NONBLOCK when `nonblocking`).
   virtual absl::StatusOr<PipeFds> Pipe(bool nonblocking = false) = 0;
   // memfd_create(2) with MFD_CLOEXEC; fcntl(F_ADD_SEALS).

@@ -7,6 +7,7 @@
 
 #include "hostapi/cgroups.h"
 #include "hostapi/clock.h"
+#include "hostapi/credentials.h"
 #include "hostapi/fd.h"
 #include "hostapi/files.h"
 #include "hostapi/locks.h"
@@ -30,7 +31,8 @@ class Host : public Files,
              public Sockets,
              public Terminal,
              public Clock,
-             public Random {
+             public Random,
+             public Credentials {
  public:
   ~Host() override = default;
 };

@@ -91,6 +91,7 @@ class MockHost : public Host, public FdOwner {
   MOCK_METHOD(absl::Status, Fchown, (const Fd& fd, Uid uid, Gid gid),
               (override));
   MOCK_METHOD(absl::StatusOr<Fd>, Dup, (const Fd& fd), (override));
+  MOCK_METHOD(absl::Status, Dup3, (const Fd& fd, int target), (override));
   MOCK_METHOD(absl::StatusOr<PipeFds>, Pipe, (bool nonblocking), (override));
   MOCK_METHOD(absl::StatusOr<Fd>, MemfdCreate,
               (absl::string_view name, MemfdFlags flags), (override));
@@ -232,6 +233,41 @@ class MockHost : public Host, public FdOwner {
 
   // Random.
   MOCK_METHOD(uint64_t, RandomUint64, (), (override));
+
+  // Credentials.
+  MOCK_METHOD(absl::Status, SetResUid, (Uid real, Uid effective, Uid saved),
+              (override));
+  MOCK_METHOD(absl::Status, SetResGid, (Gid real, Gid effective, Gid saved),
+              (override));
+  MOCK_METHOD(absl::Status, SetGroups, (absl::Span<const Gid> groups),
+              (override));
+  MOCK_METHOD(absl::Status, SetKeepCaps, (bool keep), (override));
+  MOCK_METHOD(absl::StatusOr<CapabilitySets>, GetCapabilities, (), (override));
+  MOCK_METHOD(absl::Status, SetCapabilities, (const CapabilitySets& sets),
+              (override));
+  MOCK_METHOD(absl::StatusOr<int>, LastCapability, (), (override));
+  MOCK_METHOD(absl::StatusOr<bool>, InBoundingSet, (int capability),
+              (override));
+  MOCK_METHOD(absl::Status, DropBoundingCapability, (int capability),
+              (override));
+  MOCK_METHOD(absl::Status, ClearAmbientCapabilities, (), (override));
+  MOCK_METHOD(absl::Status, RaiseAmbientCapability, (int capability),
+              (override));
+  MOCK_METHOD(absl::Status, SetRlimit, (int resource, ResourceLimit limit),
+              (override));
+  MOCK_METHOD(absl::StatusOr<ResourceLimit>, GetRlimit, (int resource),
+              (override));
+  MOCK_METHOD(absl::StatusOr<uint32_t>, SetPersonality, (uint32_t persona),
+              (override));
+  MOCK_METHOD(absl::Status, SetOomScoreAdj, (int score), (override));
+  MOCK_METHOD(absl::StatusOr<int>, GetOomScoreAdj, (), (override));
+  MOCK_METHOD(absl::Status, WriteIdMap,
+              (Pid pid, IdMapKind kind, absl::string_view map), (override));
+  MOCK_METHOD(absl::Status, DenySetgroups, (Pid pid), (override));
+  MOCK_METHOD(absl::Status, WriteSysctl,
+              (absl::string_view key, absl::string_view value), (override));
+  MOCK_METHOD(absl::StatusOr<std::string>, ReadSysctl, (absl::string_view key),
+              (override));
 };
 
 }  // namespace runbox

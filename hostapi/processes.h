@@ -7,6 +7,7 @@
 #ifndef RUNBOX_HOSTAPI_PROCESSES_H_
 #define RUNBOX_HOSTAPI_PROCESSES_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -64,6 +65,20 @@ struct SpawnRequest {
   bool new_session = false;
   // Return a pidfd for the child (CLONE_PIDFD).
   bool want_pidfd = false;
+  // Runs in the caller once the child exists (namespaces made and joined)
+  // and before it execs, while the child waits: for what only a process
+  // outside the child's new user namespace can do, such as writing its id
+  // maps, which must be in place before exec or exec drops the child's
+  // capabilities. It gets the child's pid and may make host calls. If it
+  // fails, the child is killed and reaped and Spawn returns its error.
+  std::function<absl::Status(Pid child)> before_exec;
+  // Ids the child takes right before exec (setresgid, then setresuid, each
+  // setting real, effective and saved), as ids of the child's user
+  // namespace: root of a new user namespace, say, so that exec keeps the
+  // capabilities the namespace gave it. Unset: the caller's. An id the
+  // namespace does not map fails EINVAL (reported like an exec failure).
+  std::optional<Uid> uid;
+  std::optional<Gid> gid;
 };
 
 struct SpawnResult {

@@ -113,14 +113,10 @@ const FileSpec kV2Memory[] = {
      .kind = K::kConstant,
      .access = A::kReadOnly,
      .initial = "0\n"},
-    {.name = "memory.events",
-     .kind = K::kConstant,
-     .access = A::kReadOnly,
-     .initial = "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n"},
+    {.name = "memory.events", .kind = K::kMemoryEvents, .access = A::kReadOnly},
     {.name = "memory.events.local",
-     .kind = K::kConstant,
-     .access = A::kReadOnly,
-     .initial = "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n"},
+     .kind = K::kMemoryEvents,
+     .access = A::kReadOnly},
     {.name = "memory.swap.events",
      .kind = K::kConstant,
      .access = A::kReadOnly,
@@ -375,7 +371,7 @@ const FileSpec kV1Memory[] = {
     {.name = "memory.kmem.failcnt", .kind = K::kRange, .initial = "0\n"},
     {.name = "memory.oom_control",
      .kind = K::kOomControl,
-     .initial = "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n"},
+     .initial = "oom_kill_disable 0\n"},
     {.name = "memory.swappiness",
      .kind = K::kRange,
      .initial = "60\n",
@@ -846,8 +842,8 @@ absl::StatusOr<std::string> StoredWrite(const FileSpec& spec,
     case K::kOomControl: {
       std::string v = Trimmed(value);
       if (v != "0" && v != "1") return Invalid(spec, value);
-      return absl::StrCat("oom_kill_disable ", v,
-                          "\nunder_oom 0\noom_kill 0\n");
+      // Only the flag is stored; CgroupModel adds under_oom and oom_kill.
+      return absl::StrCat("oom_kill_disable ", v, "\n");
     }
     default:
       break;

@@ -33,7 +33,8 @@ enum class Kind {
   kIoMax,        // "MAJ:MIN rbps=N wbps=N riops=N wiops=N" (or max).
   kKeyedLines,   // "KEY VALUE...": one line per key, last write wins.
   kDeviceLines,  // "MAJ:MIN N": one line per device, N == 0 removes it.
-  kOomControl,   // v1 memory.oom_control: writes set oom_kill_disable.
+  kOomControl,   // v1 memory.oom_control: writes set oom_kill_disable;
+                 // reads add the cgroup's OOM kill count (CgroupModel).
   kCpuList,      // A cpu or memory-node list ("0-1,3"), may be empty.
   kInherited,    // kCpuList that a new cgroup copies from its parent (v1).
   // Computed by CgroupModel from the tree.
@@ -42,6 +43,7 @@ enum class Kind {
   kSubtreeControl,
   kStat,
   kEvents,
+  kMemoryEvents,  // v2 memory.events(.local): counts from SimulateOomKill.
   kFreeze,
   kKill,
   kType,

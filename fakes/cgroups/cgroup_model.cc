@@ -147,6 +147,8 @@ struct CgroupModel::Node {
   bool freezer_self = false;                 // v1 freezer.state FROZEN.
   bool devices_allow_all = true;             // v1 devices behaviour.
   std::vector<DeviceRule> device_rules;      // Its exceptions.
+  uint64_t oom_kills = 0;                    // OOM kills in the cgroup itself.
+  uint64_t oom_kills_subtree = 0;  // In it and its descendants (v2 events).
 
   bool is_root() const { return parent == nullptr; }
 };
@@ -473,6 +475,15 @@ absl::StatusOr<std::string> CgroupModel::Read(absl::string_view path,
       }
       return out;
     }
+    case Kind::kOomControl:
+      return absl::StrCat(Stored(node, *spec), "under_oom 0\noom_kill ",
+                          node.oom_kills, "\n");
+    case Kind::kMemoryEvents: {
+      const uint64_t n = file == "memory.events.local" ? node.oom_kills
+                                                       : node.oom_kills_subtree;
+      return absl::StrCat("low 0\nhigh 0\nmax ", n, "\noom ", n, "\noom_kill ",
+                          n, "\n");
+    }
     case Kind::kEffectiveCpus:
       return Effective(h, node, /*cpus=*/true);
     case Kind::kEffectiveMems:
@@ -692,6 +703,29 @@ absl::Status CgroupModel::Kill(Node& node) {
   return absl::OkStatus();
 }
 
+absl::Status CgroupModel::SimulateOomKill(absl::string_view path) {
+  ASSIGN_OR_RETURN(Location loc, Find(path));
+  Node& node = *loc.node;
+  const bool memory =
+      loc.h->version == CgroupVersion::kV1
+          ? loc.h->Has("memory")
+          : !node.is_root() &&
+                absl::c_linear_search(Available(*loc.h, node), "memory");
+  if (!memory) {
+    return ErrnoError(
+        ENOENT, absl::StrCat("cgroup \"", path, "\": no memory controller"));
+  }
+  std::vector<Pid> pids = SubtreePids(node);
+  if (pids.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cgroup \"", path, "\" has no process to OOM-kill"));
+  }
+  ++node.oom_kills;
+  for (Node* n = &node; n != nullptr; n = n->parent) ++n->oom_kills_subtree;
+  if (kill_ != nullptr) kill_(pids.back());
+  return absl::OkStatus();
+}
+
 absl::Status CgroupModel::AddProcess(absl::string_view path, Pid pid) {
   ASSIGN_OR_RETURN(Location loc, Find(path));
   if (loc.h->version == CgroupVersion::kV2 && !loc.node->is_root() &&
@@ -716,6 +750,28 @@ absl::StatusOr<std::vector<std::string>> CgroupModel::Children(
   std::vector<std::string> out;
   for (const auto& [name, child] : loc.node->children) out.push_back(name);
   return out;
+}
+
+absl::Status CgroupModel::CheckFork(Pid parent) const {
+  for (const auto& h : hierarchies_) {
+    if (h->version == CgroupVersion::kV1 && !h->Has("pids")) continue;
+    auto it = h->members.find(parent);
+    if (it == h->members.end()) continue;
+    for (const Node* n = it->second; !n->is_root(); n = n->parent) {
+      auto limit = n->contents.find("pids.max");
+      if (limit == n->contents.end()) continue;
+      int64_t max = 0;
+      if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(limit->second), &max)) {
+        continue;  // "max".
+      }
+      if (static_cast<int64_t>(SubtreePids(*n).size()) + 1 > max) {
+        return ErrnoError(EAGAIN,
+                          absl::StrCat("fork: pids.max of cgroup \"",
+                                       AbsolutePath(*h, *n), "\" reached"));
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 void CgroupModel::OnSpawn(Pid parent, Pid child) {

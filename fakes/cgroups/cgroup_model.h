@@ -105,6 +105,11 @@ class CgroupModel {
   absl::StatusOr<std::vector<std::string>> Children(
       absl::string_view path) const;
 
+  // fork/clone, before the child exists: EAGAIN when a cgroup holding
+  // `parent` (or one of its ancestors) has a pids.max (v1 pids hierarchy,
+  // or v2 with pids enabled) that one more process would exceed, as the
+  // pids controller refuses a fork.
+  absl::Status CheckFork(Pid parent) const;
   // fork/clone: `child` joins `parent`'s cgroup in every hierarchy (the
   // roots if `parent` is unknown, e.g. the kernel's init).
   void OnSpawn(Pid parent, Pid child);
@@ -113,6 +118,17 @@ class CgroupModel {
   // Whether a v2 cgroup.freeze or v1 freezer.state of any cgroup holding
   // `pid` (or an ancestor) freezes it.
   bool IsFrozen(Pid pid) const;
+
+  // The memory controller's OOM killer acting in the cgroup at `path` (v1
+  // memory hierarchy or v2 with memory enabled): one OOM event and one OOM
+  // kill are counted (v1 memory.oom_control "oom_kill"; v2 memory.events
+  // "oom"/"oom_kill" of the cgroup and its ancestors, memory.events.local
+  // of the cgroup) and the kill callback gets the subtree's highest pid,
+  // as the OOM killer picks the biggest task. ENOENT for an unknown cgroup
+  // or one without the memory controller; FailedPrecondition when the
+  // subtree has no process to kill. For tests: nothing in the model uses
+  // memory.
+  absl::Status SimulateOomKill(absl::string_view path);
 
   // Every cgroup (hierarchy roots included) as an absolute path, hierarchy
   // by hierarchy in mount order, parents before children.

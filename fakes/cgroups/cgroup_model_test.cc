@@ -314,6 +314,54 @@ TEST(CgroupUnifiedTest, KillCallsTheCallbackForTheSubtree) {
   EXPECT_THAT(killed, ElementsAre(Pid{4}, Pid{9}));
 }
 
+TEST(CgroupUnifiedTest, SimulatedOomKillCountsAndKillsTheBiggestPid) {
+  std::vector<Pid> killed;
+  CgroupModel m(CgroupLayout::kUnified,
+                [&](Pid pid) { killed.push_back(pid); });
+  const std::string a = "/sys/fs/cgroup/a";
+  ASSERT_OK(m.Create(a));
+  ASSERT_OK(m.Write(a, "cgroup.subtree_control", "+memory"));
+  ASSERT_OK(m.Create(a + "/b"));
+  // No process: nothing for the OOM killer to pick.
+  EXPECT_THAT(m.SimulateOomKill(a + "/b"),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  ASSERT_OK(m.AddProcess(a + "/b", Pid{4}));
+  ASSERT_OK(m.AddProcess(a + "/b", Pid{9}));
+  ASSERT_OK(m.SimulateOomKill(a + "/b"));
+  EXPECT_THAT(killed, ElementsAre(Pid{9}));
+  EXPECT_EQ(ReadOrDie(m, a + "/b", "memory.events"),
+            "low 0\nhigh 0\nmax 1\noom 1\noom_kill 1\n");
+  EXPECT_EQ(ReadOrDie(m, a + "/b", "memory.events.local"),
+            "low 0\nhigh 0\nmax 1\noom 1\noom_kill 1\n");
+  // Hierarchical in the parent's memory.events (a's own files need its
+  // parent, the root, to enable memory, which unified does).
+  EXPECT_EQ(ReadOrDie(m, a, "memory.events"),
+            "low 0\nhigh 0\nmax 1\noom 1\noom_kill 1\n");
+  EXPECT_EQ(ReadOrDie(m, a, "memory.events.local"),
+            "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+  // The root has no memory files.
+  EXPECT_THAT(m.SimulateOomKill(kV2), HasErrno(ENOENT));
+}
+
+TEST(CgroupUnifiedTest, PidsMaxRefusesForks) {
+  CgroupModel m(CgroupLayout::kUnified);
+  const std::string a = "/sys/fs/cgroup/a";
+  ASSERT_OK(m.Create(a));
+  ASSERT_OK(m.Write(a, "cgroup.subtree_control", "+pids"));
+  ASSERT_OK(m.Create(a + "/b"));
+  ASSERT_OK(m.AddProcess(a + "/b", Pid{4}));
+  EXPECT_OK(m.CheckFork(Pid{4}));          // No limit yet.
+  ASSERT_OK(m.Write(a, "pids.max", "2"));  // The parent's limit counts too.
+  EXPECT_OK(m.CheckFork(Pid{4}));
+  m.OnSpawn(Pid{4}, Pid{5});
+  EXPECT_THAT(m.CheckFork(Pid{4}), HasErrno(EAGAIN));
+  EXPECT_THAT(m.CheckFork(Pid{5}), HasErrno(EAGAIN));
+  ASSERT_OK(m.Write(a, "pids.max", "max"));
+  EXPECT_OK(m.CheckFork(Pid{4}));
+  // A process outside any limited cgroup forks freely.
+  EXPECT_OK(m.CheckFork(Pid{99}));
+}
+
 TEST(CgroupUnifiedTest, KillWithoutCallbackIsUnimplemented) {
   CgroupModel m(CgroupLayout::kUnified);
   ASSERT_OK(m.Create("/sys/fs/cgroup/a"));
@@ -499,6 +547,10 @@ TEST(CgroupHybridTest, V1MemoryLimitsKeepTheirOrder) {
   EXPECT_EQ(ReadOrDie(m, c, "memory.oom_control"),
             "oom_kill_disable 1\nunder_oom 0\noom_kill 0\n");
   EXPECT_THAT(m.Write(c, "memory.oom_control", "2"), HasErrno(EINVAL));
+  ASSERT_OK(m.AddProcess(c, Pid{7}));
+  ASSERT_OK(m.SimulateOomKill(c));
+  EXPECT_EQ(ReadOrDie(m, c, "memory.oom_control"),
+            "oom_kill_disable 1\nunder_oom 0\noom_kill 1\n");
 }
 
 TEST(CgroupHybridTest, V1CpuWrites) {

@@ -9,10 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "hostapi/contract/contract_helper_credentials.h"
 #include "hostapi/status.h"
 
 namespace runbox::contract {
@@ -423,6 +425,135 @@ int DeathsigGrandchild(Host& host, const Args& a) {
   return WriteAll(host, 1, "alive\n") ? 0 : 4;
 }
 
+// The mount subcommands run in a fresh mount namespace (the case spawns
+// them with one); they first cut propagation so nothing reaches the
+// caller's namespace. Their output: mount points (and fstypes) at or below
+// DIR, one per line.
+std::string MountsUnder(const std::vector<MountInfo>& mounts,
+                        absl::string_view dir) {
+  std::string out;
+  for (const MountInfo& m : mounts) {
+    if (m.mount_point == dir ||
+        absl::StartsWith(m.mount_point, absl::StrCat(dir, "/"))) {
+      absl::StrAppend(&out, m.mount_point, " ", m.fstype, "\n");
+    }
+  }
+  return out;
+}
+
+// mount-via-fd DIR: mounts a tmpfs on /proc/self/fd/N of an O_PATH fd of
+// DIR/target, whose parent DIR/link is a symlink to DIR/real; the mount
+// lands on the directory the fd names (DIR/real/target).
+int MountViaFd(Host& host, const Args& a) {
+  if (a.size() != 3) return kUsage;
+  const std::string& dir = a[2];
+  if (!host.Mount("", "/", "", MountFlags::kPrivate | MountFlags::kRecursive,
+                  "")
+           .ok()) {
+    return 10;
+  }
+  absl::StatusOr<Fd> target =
+      host.OpenAt(Fd::Cwd(), absl::StrCat(dir, "/link/target"),
+                  {.flags = OpenFlags::kPath | OpenFlags::kDirectory});
+  if (!target.ok()) return 11;
+  if (!host.Mount("tmpfs", absl::StrCat("/proc/self/fd/", target->get()),
+                  "tmpfs", MountFlags::kNone, "")
+           .ok()) {
+    return 12;
+  }
+  absl::StatusOr<std::vector<MountInfo>> mounts = host.ListMounts();
+  if (!mounts.ok()) return 13;
+  return WriteAll(host, 1, MountsUnder(*mounts, dir)) ? 0 : 14;
+}
+
+// pivot-dot DIR: runc's root change. Binds DIR/root onto itself,
+// `pivot_root`(".", ".") in it, then lazily unmounts the old root stacked
+// on top through an fd of it, and mounts a proc on /proc (the mount table
+// is read there). Writes the mount points left (all of them) and the
+// content of /marker, which the case put in DIR/root.
+int PivotDot(Host& host, const Args& a) {
+  if (a.size() != 3) return kUsage;
+  const std::string root = absl::StrCat(a[2], "/root");
+  const OpenHow dir_path{.flags = OpenFlags::kPath | OpenFlags::kDirectory};
+  if (!host.Mount("", "/", "", MountFlags::kPrivate | MountFlags::kRecursive,
+                  "")
+           .ok()) {
+    return 10;
+  }
+  if (!host.Mount(root, root, "", MountFlags::kBind | MountFlags::kRecursive,
+                  "")
+           .ok()) {
+    return 11;
+  }
+  absl::StatusOr<Fd> old_root = host.OpenAt(Fd::Cwd(), "/", dir_path);
+  absl::StatusOr<Fd> new_root = host.OpenAt(Fd::Cwd(), root, dir_path);
+  if (!old_root.ok() || !new_root.ok()) return 12;
+  if (!host.Fchdir(*new_root).ok()) return 13;
+  if (!host.PivotRoot(".", ".").ok()) return 14;
+  if (!host.Fchdir(*old_root).ok()) return 15;
+  if (!host.Umount(".", UmountFlags::kDetach).ok()) return 16;
+  absl::StatusOr<Fd> slash = host.OpenAt(Fd::Cwd(), "/", dir_path);
+  if (!slash.ok() || !host.Fchdir(*slash).ok()) return 17;
+  // The mount table is read from /proc: a new one, inside the new root.
+  if (!host.Mount("proc", "/proc", "proc", MountFlags::kNone, "").ok()) {
+    return 22;
+  }
+  absl::StatusOr<std::vector<MountInfo>> mounts = host.ListMounts();
+  if (!mounts.ok()) return 18;
+  std::string out;
+  for (const MountInfo& m : *mounts) absl::StrAppend(&out, m.mount_point, "\n");
+  absl::StatusOr<Fd> marker = host.OpenAt(Fd::Cwd(), "/marker", {});
+  if (!marker.ok()) return 19;
+  char buf[64];
+  absl::StatusOr<size_t> n = host.Read(*marker, absl::MakeSpan(buf));
+  if (!n.ok()) return 20;
+  absl::StrAppend(&out, absl::string_view(buf, *n), "\n");
+  return WriteAll(host, 1, out) ? 0 : 21;
+}
+
+// move-root DIR: runc's --no-pivot root change. Binds DIR/root onto
+// itself, moves that mount over "/" (MS_MOVE) from inside it, chroots
+// there, writes "ready\n" to fd 1 and waits for EOF on fd 0.
+int MoveRoot(Host& host, const Args& a) {
+  if (a.size() != 3) return kUsage;
+  const std::string root = absl::StrCat(a[2], "/root");
+  if (!host.Mount("", "/", "", MountFlags::kPrivate | MountFlags::kRecursive,
+                  "")
+           .ok()) {
+    return 10;
+  }
+  if (!host.Mount(root, root, "", MountFlags::kBind | MountFlags::kRecursive,
+                  "")
+           .ok()) {
+    return 11;
+  }
+  absl::StatusOr<Fd> dir = host.OpenAt(
+      Fd::Cwd(), root, {.flags = OpenFlags::kPath | OpenFlags::kDirectory});
+  if (!dir.ok() || !host.Fchdir(*dir).ok()) return 12;
+  if (!host.Mount(root, "/", "", MountFlags::kMove, "").ok()) return 13;
+  if (!host.Chroot(".").ok()) return 14;
+  if (!WriteAll(host, 1, "ready\n")) return 15;
+  ReadToEnd(host, 0);
+  return 0;
+}
+
+// join-mount-and-print PID PATH: `setns`(2) into the mount namespace of
+// PID, then writes the content of PATH to fd 1 (no exec in between: a
+// dynamically linked helper could not exec inside a bare root).
+int JoinMountAndPrint(Host& host, const Args& a) {
+  int pid = 0;
+  if (a.size() != 4 || !absl::SimpleAtoi(a[2], &pid)) return kUsage;
+  absl::StatusOr<Fd> ns = host.OpenNamespace(Pid{pid}, Namespaces::kMount);
+  if (!ns.ok()) return 4;
+  if (!host.Setns(*ns, Namespaces::kMount).ok()) return 5;
+  absl::StatusOr<Fd> file = host.OpenAt(Fd::Cwd(), a[3], {});
+  if (!file.ok()) return 1;
+  char buf[256];
+  absl::StatusOr<size_t> n = host.Read(*file, absl::MakeSpan(buf));
+  if (!n.ok()) return 2;
+  return WriteAll(host, 1, absl::string_view(buf, *n)) ? 0 : 3;
+}
+
 }  // namespace
 
 int ContractHelperMain(Host& host, const std::vector<std::string>& argv) {
@@ -459,6 +590,11 @@ int ContractHelperMain(Host& host, const std::vector<std::string>& argv) {
           {"set-domainname", SetDomainname},
           {"deathsig-child", DeathsigChild},
           {"deathsig-grandchild", DeathsigGrandchild},
+          {"mount-via-fd", MountViaFd},
+          {"pivot-dot", PivotDot},
+          {"move-root", MoveRoot},
+          {"join-mount-and-print", JoinMountAndPrint},
+          {"creds", CredentialsScript},
       };
   if (argv.size() < 2) return kUsage;
   auto it = commands->find(argv[1]);

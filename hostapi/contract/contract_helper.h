@@ -76,6 +76,26 @@ namespace runbox::contract {
 //   deathsig-grandchild MODE  MODE "clear": clear the parent-death signal
 //                             ("keep": do not). Write "ready\n" to fd 3,
 //                             read fd 0 until EOF, write "alive\n" to fd 1.
+//   mount-via-fd DIR          (in a new mount namespace) make "/"
+//                             rprivate, mount a tmpfs on /proc/self/fd/N
+//                             of an O_PATH fd of DIR/link/target, write
+//                             "<mount point> <fstype>\n" for each mount
+//                             at or under DIR; exit 10+ on a failed step.
+//   pivot-dot DIR             (in a new mount namespace) bind DIR/root on
+//                             itself, `pivot_root`(".", ".") there, unmount
+//                             the old root (MNT_DETACH through an fd of
+//                             it), mount proc on /proc; write every mount
+//                             point, one per line,
+//                             then the content of /marker and "\n".
+//   creds OP...               credential calls in order, one line each
+//                             (contract_helper_credentials.h).
+//   move-root DIR             (in a new mount namespace) bind DIR/root on
+//                             itself, MS_MOVE it over "/" and chroot into
+//                             it (runc's --no-pivot); write "ready\n" to
+//                             fd 1, read fd 0 until EOF, exit 0.
+//   join-mount-and-print PID PATH  setns into the mount namespace of
+//                             PID, write the content of PATH to fd 1; exit
+//                             1..5 on a failed step.
 // Unknown subcommands and bad arguments exit 100.
 int ContractHelperMain(Host& host, const std::vector<std::string>& argv);
 

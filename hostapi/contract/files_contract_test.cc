@@ -831,6 +831,26 @@ TEST_P(FilesContract, DupSharesTheOffset) {
   });
 }
 
+// The console replica becomes fds 0-2 this way (runtime/sandbox/console).
+TEST_P(FilesContract, Dup3PutsACopyAtTheTargetNumber) {
+  Run([&](Host& host, const std::string& dir) {
+    ASSERT_OK_AND_ASSIGN(Fd d, OpenDir(host, Fd::Cwd(), dir));
+    ASSERT_OK(WriteFile(host, d, "f", "abcdef"));
+    ASSERT_OK_AND_ASSIGN(Fd f, host.OpenAt(d, "f", How(OpenFlags::kReadOnly)));
+    constexpr int kTarget = 200;  // Far above anything the test has open.
+    ASSERT_OK(host.Dup3(f, kTarget));
+    Fd copy = host.AdoptFd(kTarget);
+    EXPECT_THAT(ReadSome(host, f, 2), IsOkAndHolds("ab"));
+    EXPECT_THAT(ReadSome(host, copy, 2), IsOkAndHolds("cd"));
+    // Replacing what is there is not an error.
+    ASSERT_OK(host.Dup3(d, kTarget));
+    EXPECT_THAT(host.FStat(copy),
+                IsOkAndHolds(::testing::Field(&FileStat::type,
+                                              FileType::kDirectory)));
+    EXPECT_THAT(host.Dup3(f, f.get()), HasErrno(EINVAL));
+  });
+}
+
 TEST_P(FilesContract, SeparateOpensHaveSeparateOffsets) {
   Run([&](Host& host, const std::string& dir) {
     ASSERT_OK_AND_ASSIGN(Fd d, OpenDir(host, Fd::Cwd(), dir));

@@ -356,6 +356,16 @@ absl::StatusOr<Fd> LinuxHost::Dup(const Fd& fd) {
   return Own(n);
 }
 
+absl::Status LinuxHost::Dup3(const Fd& fd, int target) {
+  int rc;
+  do {
+    rc = dup3(fd.get(), target, 0);
+  } while (rc < 0 && errno == EBUSY);  // A racing open of `target`; retry.
+  int err = errno;
+  if (rc < 0) return FdError(err, "dup3", fd.get());
+  return absl::OkStatus();
+}
+
 absl::StatusOr<PipeFds> LinuxHost::Pipe(bool nonblocking) {
   int fds[2];
   int rc = pipe2(fds, O_CLOEXEC | (nonblocking ? O_NONBLOCK : 0));

@@ -70,6 +70,7 @@ enum ChildStep : int32_t {
   kStepSetsid,
   kStepFdMap,
   kStepCloseFds,
+  kStepCredentials,
   kStepExec,
 };
 
@@ -85,6 +86,8 @@ const char* ChildStepName(int32_t step) {
       return "dup of the fd map";
     case kStepCloseFds:
       return "close_range";
+    case kStepCredentials:
+      return "setresuid/setresgid";
     default:
       return "exec";
   }
@@ -118,6 +121,10 @@ struct ChildPlan {
   bool check_parent = false;  // Whether getppid() can detect a dead parent.
   pid_t parent_pid = 0;
   bool new_session = false;
+  int gate = -1;  // Read one byte from it before exec; anything else: die.
+  int gate_write = -1;  // The parent's end, closed first so EOF can come.
+  int uid = -1;  // setresuid/setresgid before exec when >= 0.
+  int gid = -1;
 };
 
 // Sets every catchable signal to SIG_DFL (exec resets handlers but keeps
@@ -167,6 +174,18 @@ int CloseRange(unsigned int lo, unsigned int hi) {
 [[noreturn]] void RunChild(const ChildPlan& plan) {
   int report_fd = plan.error_pipe;
   ResetSignalDispositions();
+
+  // SpawnRequest::before_exec: the parent acts on us first (our pid is all
+  // it needs, so we wait here, before anything it could depend on).
+  if (plan.gate >= 0) {
+    close(plan.gate_write);
+    char byte = 0;
+    ssize_t n;
+    do {
+      n = read(plan.gate, &byte, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) _exit(127);  // The parent gave up and reaps us.
+  }
 
   // Joins come first, while every descriptor still has the number the
   // parent resolved (the fd map below renumbers), and before the death
@@ -242,6 +261,15 @@ int CloseRange(unsigned int lo, unsigned int hi) {
   }
   int err = CloseRange(lo, ~0U);
   if (err != 0) ChildFail(report_fd, kStepCloseFds, err);
+
+  // Raw syscalls: glibc's wrappers would signal other threads, and there
+  // are none in this child of clone.
+  if (plan.gid >= 0 && syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0) {
+    ChildFail(report_fd, kStepCredentials, errno);
+  }
+  if (plan.uid >= 0 && syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) {
+    ChildFail(report_fd, kStepCredentials, errno);
+  }
 
   sigset_t none;
   sigemptyset(&none);
@@ -372,6 +400,18 @@ absl::StatusOr<SpawnResult> LinuxHost::Spawn(const SpawnRequest& request) {
   Fd error_read = Own(pipe_fds[0]);
   Fd error_write = Own(pipe_fds[1]);
 
+  Fd gate_read;
+  Fd gate_write;
+  if (request.before_exec) {
+    int gate_fds[2];
+    if (pipe2(gate_fds, O_CLOEXEC) != 0) {
+      int err = errno;
+      return ErrnoError(err, absl::StrCat(context, ": pipe2"));
+    }
+    gate_read = Own(gate_fds[0]);
+    gate_write = Own(gate_fds[1]);
+  }
+
   int ns_flags = linux_internal::ToCloneFlags(request.new_namespaces);
   ChildPlan plan;
   plan.path = request.path.c_str();
@@ -396,6 +436,10 @@ absl::StatusOr<SpawnResult> LinuxHost::Spawn(const SpawnRequest& request) {
                       ChildrenShareOurPidNamespace();
   plan.parent_pid = getpid();
   plan.new_session = request.new_session;
+  plan.gate = gate_read.valid() ? gate_read.get() : -1;
+  plan.gate_write = gate_write.valid() ? gate_write.get() : -1;
+  if (request.uid) plan.uid = static_cast<int>(*request.uid);
+  if (request.gid) plan.gid = static_cast<int>(*request.gid);
 
   // Block every signal across clone so that no handler of ours runs in the
   // child before it resets the dispositions; the child clears the mask just
@@ -430,6 +474,25 @@ absl::StatusOr<SpawnResult> LinuxHost::Spawn(const SpawnRequest& request) {
   SpawnResult result;
   result.pid = Pid{static_cast<int32_t>(pid)};
   if (request.want_pidfd) result.pidfd = Own(pidfd);
+
+  if (request.before_exec) {
+    gate_read.Reset();
+    absl::Status before = request.before_exec(result.pid);
+    if (!before.ok()) {
+      // Closing the gate unread makes the child exit; the kill covers a
+      // child stuck elsewhere. Either way it never reaches exec.
+      gate_write.Reset();
+      kill(static_cast<pid_t>(pid), SIGKILL);
+      ReapChild(static_cast<pid_t>(pid));
+      return before;
+    }
+    const char go = 1;
+    ssize_t w;
+    do {
+      w = write(gate_write.get(), &go, 1);
+    } while (w < 0 && errno == EINTR);
+    gate_write.Reset();
+  }
 
   ChildError record{0, 0};
   ssize_t n;

@@ -251,7 +251,7 @@ TEST_P(CliTest, FeaturesIsJson) {
 
 TEST_P(CliTest, UnsupportedCommands) {
   env().Run([&](Host& host, const std::string& dir) {
-    for (absl::string_view command : {"update", "checkpoint", "restore"}) {
+    for (absl::string_view command : {"checkpoint", "restore"}) {
       Output out = RunboxAt(host, dir, {std::string(command), "x"});
       EXPECT_EQ(out.status, ExitStatus::Exited(1)) << out.Describe();
       EXPECT_EQ(out.err,

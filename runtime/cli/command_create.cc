@@ -2,6 +2,7 @@
 // (run adds --detach and --keep). run's exit code is the container's when
 // it waited for it, as runc's is.
 #include "runtime/cli/commands.h"
+#include "runtime/sandbox/cgroups/cgroup_path.h"
 
 namespace runbox::cli {
 namespace {
@@ -19,14 +20,24 @@ CreateRequest ToRequest(const CreateOptions& options) {
   return request;
 }
 
+// --systemd-cgroup asks for the systemd cgroup driver, which runbox does
+// not have: refuse before any side effect rather than make cgroupfs
+// cgroups the caller's systemd does not know about.
+absl::Status RejectSystemdCgroup(const CommandEnv& env) {
+  if (!env.global.systemd_cgroup) return absl::OkStatus();
+  return cgroups::SystemdUnsupportedError();
+}
+
 }  // namespace
 
 CommandResult RunCreate(CommandEnv& env, const CreateOptions& options) {
+  RETURN_IF_ERROR(RejectSystemdCgroup(env));
   RETURN_IF_ERROR(Create(env.ctx, ToRequest(options)));
   return 0;
 }
 
 CommandResult RunRun(CommandEnv& env, const RunOptions& options) {
+  RETURN_IF_ERROR(RejectSystemdCgroup(env));
   RunRequest request;
   static_cast<CreateRequest&>(request) = ToRequest(options);
   request.detach = options.detach;

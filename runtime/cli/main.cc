@@ -3,10 +3,12 @@
 #include "runtime/cli/main.h"
 
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "runtime/cli/command_table.h"
+#include "runtime/cli/fault_injection.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/logger.h"
 #include "runtime/cli/output.h"
@@ -90,7 +92,9 @@ std::string ArgvJson(const std::vector<std::string>& argv) {
 
 }  // namespace
 
-int Main(Host& host, const std::vector<std::string>& argv) {
+int Main(Host& real_host, const std::vector<std::string>& argv) {
+  std::unique_ptr<Host> faulty = MaybeInjectFaults(real_host, argv);
+  Host& host = faulty ? *faulty : real_host;
   // A hook or a client that goes away while we write to it is an error to
   // report (EPIPE), not a reason to die. Every exec and spawn restores the
   // default, so the container's processes never inherit this.

@@ -33,10 +33,16 @@ struct RuntimeContext {
 struct CreateRequest {
   std::string id;
   std::string bundle;          // Absolute, or relative to the caller's cwd.
-  std::string console_socket;  // For process.terminal (isolation issue).
+  std::string console_socket;  // Gets the pty master of process.terminal.
   std::string pid_file;        // Gets the supervisor's pid.
   bool no_pivot = false;
   int preserve_fds = 0;        // fds 3..3+N-1 go to the container.
+  // `run` without --detach: the runtime stays in the foreground (runc's
+  // console-socket rules differ; see CheckConsoleSocket).
+  bool attached = false;
+  // With `attached` and no console_socket: runbox's own end of the console
+  // connection, which init sends the master over if process.terminal.
+  const Fd* console_connection = nullptr;
 };
 
 // The OCI state of runtime.md ("State"), refreshed from the processes: a
@@ -100,6 +106,30 @@ struct ExecResult {
 };
 absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
                                 const ExecProcessRequest& request);
+
+// update: lays `changes` over the container's resources (those of its
+// last update, else config.json's linux.resources), writes the fields
+// runc's update changes (memory, cpu, pids, blockIO weight, unified) to its
+// cgroups and records the result in <root>/<id>/resources.json. A created,
+// running or paused container; under the container lock.
+absl::Status Update(RuntimeContext& ctx, absl::string_view id,
+                    const spec::Resources& changes);
+
+// What `events` reads from a container's cgroups at one moment.
+struct ResourceSample {
+  ContainerStatus status = ContainerStatus::kStopped;
+  // runc's types.Stats JSON (runtime/sandbox/cgroups/stats.h), serialized;
+  // empty when the cgroups are gone.
+  std::string stats_json;
+  // OOM kills so far; nullopt when the kernel does not count them.
+  std::optional<uint64_t> oom_kills;
+};
+// With kStatsAndOom the statistics are read too; kOomOnly reads only the
+// OOM counter (cheap, for polling between stats).
+enum class SampleDepth { kOomOnly, kStatsAndOom };
+absl::StatusOr<ResourceSample> SampleResources(RuntimeContext& ctx,
+                                               absl::string_view id,
+                                               SampleDepth depth);
 
 // run: create + start, then (unless detached) wait for the exit and delete
 // (unless `keep`). Returns the exit status when it waited.

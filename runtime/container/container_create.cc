@@ -18,6 +18,7 @@
 #include "runtime/sandbox/boot.h"
 #include "runtime/sandbox/cgroups/cgroup_path.h"
 #include "runtime/sandbox/cgroups/manager.h"
+#include "runtime/sandbox/console.h"
 #include "runtime/sandbox/self_exe.h"
 #include "runtime/sandbox/sync.h"
 #include "runtime/spec/parse.h"
@@ -100,6 +101,14 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
     RETURN_IF_ERROR(ValidateContainerId(request.id));
     ASSIGN_OR_RETURN(std::string bundle, internal::AbsolutePath(host, request.bundle));
     ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfig(host, bundle));
+    RETURN_IF_ERROR(CheckConsoleSocket(loaded.config.process->terminal,
+                                       request.console_socket,
+                                       !request.attached));
+    if (loaded.config.process->terminal && request.console_socket.empty() &&
+        request.console_connection == nullptr) {
+      return absl::InvalidArgumentError(
+          "process.terminal needs a console (--console-socket)");
+    }
     // The cgroups the supervisor will make, known before anything exists,
     // so a killed create leaves a record of them (DESIGN.md invariant 2).
     const std::string cgroups_path =
@@ -146,18 +155,31 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
                      SealedMemfd(host, "config.json", loaded.text));
     ASSIGN_OR_RETURN(SocketPairFds report,
                      host.SocketPair(SocketType::kSeqPacket));
+    Fd console;
+    if (!request.console_socket.empty()) {
+      ASSIGN_OR_RETURN(console,
+                       ConnectConsoleSocket(host, request.console_socket));
+    } else if (request.console_connection != nullptr) {
+      ASSIGN_OR_RETURN(console, host.Dup(*request.console_connection));
+    }
 
     SuperviseArgs args;
     args.id = request.id;
     args.root = store.layout().root();
     args.bundle = bundle;
     args.console_socket = request.console_socket;
+    if (console.valid() && args.console_socket.empty()) {
+      args.console_socket = "-";  // runbox's own: a foreground `run`.
+    }
     args.no_pivot = request.no_pivot;
     args.preserve_fds = request.preserve_fds;
     SpawnRequest spawn;
     spawn.path = "runbox";
     spawn.exec_fd = &self;
     spawn.argv = {"runbox", "supervise"};
+    // The caller's environment, as runc's init gets it (the container's
+    // process gets process.env only).
+    spawn.env = host.Environment();
     for (std::string& arg : args.ToArgs()) spawn.argv.push_back(std::move(arg));
     std::vector<Fd> inherited;
     inherited.reserve(3 + request.preserve_fds);
@@ -171,6 +193,7 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
                  {&exe, kSupervisorExeFd},
                  {&config_fd, kSupervisorConfigFd},
                  {&lock.dir(), kSupervisorLockFd}};
+    if (console.valid()) spawn.fds.push_back({&console, kSupervisorConsoleFd});
     for (int i = 0; i < request.preserve_fds; ++i) {
       spawn.fds.push_back({&inherited[kFirstPreservedFd + i],
                            kSupervisorFirstPreservedFd + i});
@@ -181,6 +204,7 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
     if (!spawned.ok()) return Annotate(spawned.status(), "start supervisor");
     supervisor = spawned->pid;
     report.second.Reset();
+    console.Reset();
 
     ASSIGN_OR_RETURN(meta.supervisor, host.GetProcessIdentity(supervisor));
     RETURN_IF_ERROR(store.SaveLocked(lock, meta));

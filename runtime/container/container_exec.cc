@@ -3,7 +3,9 @@
 // that is our subreaper (conmon) can wait for a detached one. It joins
 // init's namespaces (those that differ from ours), takes the container's
 // root and execs, through `runbox init --exec`.
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +14,7 @@
 #include "runtime/container/container.h"
 #include "runtime/container/container_internal.h"
 #include "runtime/sandbox/boot.h"
+#include "runtime/sandbox/console.h"
 #include "runtime/sandbox/rootfs.h"
 #include "runtime/sandbox/self_exe.h"
 #include "runtime/spec/parse.h"
@@ -49,13 +52,29 @@ absl::StatusOr<Joins> NamespacesToJoin(Host& host, Pid init) {
   return joins;
 }
 
-absl::StatusOr<std::string> ContainerRootfs(Host& host, const Meta& meta) {
+absl::StatusOr<spec::Config> BundleConfig(Host& host, const Meta& meta) {
   ASSIGN_OR_RETURN(Fd bundle, host.OpenAt(Fd::Cwd(), meta.bundle,
                                           {.flags = OpenFlags::kDirectory}));
   ASSIGN_OR_RETURN(std::string text,
                    ReadFileAt(host, bundle, "config.json", 4 << 20));
-  ASSIGN_OR_RETURN(spec::Config config, spec::ParseConfig(text));
-  return RootfsPath(config, meta.bundle);
+  return spec::ParseConfig(text);
+}
+
+// What `runbox init --exec` reads: the exec'd process with the container's
+// linux object, whose seccomp and personality apply to every process of the
+// container (runc's setns init applies them too). An oomScoreAdj the
+// process does not set is the container's, as runc gives exec'd processes.
+std::string ExecConfig(const spec::Config& container,
+                       const spec::Process& process) {
+  spec::Config out;
+  out.oci_version = std::string(spec::kOciVersion);
+  out.root = container.root;
+  out.process = process;
+  if (!out.process->oom_score_adj && container.process) {
+    out.process->oom_score_adj = container.process->oom_score_adj;
+  }
+  out.linux = container.linux;
+  return spec::SerializeConfig(out, spec::JsonStyle::kCompact);
 }
 
 }  // namespace
@@ -66,6 +85,8 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
   const std::string context =
       absl::StrCat("exec in container \"", request.id, "\"");
   absl::StatusOr<ExecResult> result = [&]() -> absl::StatusOr<ExecResult> {
+    RETURN_IF_ERROR(CheckConsoleSocket(request.process.terminal,
+                                       request.console_socket, request.detach));
     ASSIGN_OR_RETURN(StateStore store, internal::OpenStore(ctx));
     ASSIGN_OR_RETURN(Meta meta, store.Load(request.id));
     ASSIGN_OR_RETURN(internal::LiveStatus live,
@@ -79,11 +100,12 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
     if (!alive) return internal::WrongState("exec in", request.id, ContainerStatus::kStopped);
 
     ASSIGN_OR_RETURN(Joins joins, NamespacesToJoin(host, meta.init->pid));
-    ASSIGN_OR_RETURN(std::string rootfs, ContainerRootfs(host, meta));
+    ASSIGN_OR_RETURN(spec::Config config, BundleConfig(host, meta));
+    const std::string rootfs = ExecRootfs(config, meta.bundle);
     ASSIGN_OR_RETURN(Fd exe, SealedCopyOfSelf(host));
     ASSIGN_OR_RETURN(Fd process_fd,
-                     SealedMemfd(host, "process.json",
-                                 spec::SerializeProcess(request.process)));
+                     SealedMemfd(host, "config.json",
+                                 ExecConfig(config, request.process)));
 
     InitArgs init;
     init.exec = true;
@@ -91,6 +113,19 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
     init.preserve_fds = request.preserve_fds;
     init.config_fd = kFirstPreservedFd + request.preserve_fds;
     init.sync_fd = init.config_fd + 1;
+    Fd console;
+    // A terminal in the foreground: runbox holds the master (`own_end`).
+    Fd own_end;
+    if (!request.console_socket.empty()) {
+      ASSIGN_OR_RETURN(console,
+                       ConnectConsoleSocket(host, request.console_socket));
+    } else if (request.process.terminal) {
+      ASSIGN_OR_RETURN(SocketPairFds pair,
+                       host.SocketPair(SocketType::kStream));
+      console = std::move(pair.second);
+      own_end = std::move(pair.first);
+    }
+    if (console.valid()) init.console_socket_fd = init.sync_fd + 1;
     ASSIGN_OR_RETURN(PipeFds go, host.Pipe());
     SpawnRequest spawn;
     spawn.path = "runbox";
@@ -106,6 +141,9 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
     }
     spawn.fds.push_back({&process_fd, init.config_fd});
     spawn.fds.push_back({&go.read, init.sync_fd});
+    if (console.valid()) {
+      spawn.fds.push_back({&console, init.console_socket_fd});
+    }
     for (size_t i = 0; i < joins.types.size(); ++i) {
       // A pid namespace is chosen by the parent, for its next children.
       if (joins.types[i] == Namespaces::kPid) {
@@ -117,6 +155,7 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
     }
     ASSIGN_OR_RETURN(SpawnResult spawned, host.Spawn(spawn));
     go.read.Reset();
+    console.Reset();
     // Into the container's cgroups before it runs anything of the user's
     // (it waits for "go"): pause, ps and kill --all must see it.
     for (const std::string& cgroup : meta.planned_cgroups) {
@@ -138,6 +177,16 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
       }
       return out;
     }
+    if (own_end.valid()) {
+      absl::StatusOr<Fd> master = ReceiveConsole(host, own_end);
+      if (master.ok() && master->valid()) {
+        absl::Status relayed =
+            RelayConsole(host, *master, Fd(0, nullptr), Fd(1, nullptr));
+        if (!relayed.ok()) {
+          ctx.warn(absl::StrCat("console: ", relayed.message()));
+        }
+      }
+    }
     ASSIGN_OR_RETURN(std::optional<WaitResult> waited,
                      host.Wait(spawned.pid, WaitFlags::kNone));
     out.status = waited->status;
@@ -149,13 +198,41 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
 
 absl::StatusOr<std::optional<ExitStatus>> Run(RuntimeContext& ctx,
                                               const RunRequest& request) {
-  RETURN_IF_ERROR(Create(ctx, request));
+  Host& host = ctx.host;
+  CreateRequest create = request;
+  create.attached = !request.detach;
+  // In the foreground without --console-socket, runbox is the console's
+  // engine (runc's too): init sends the master here if process.terminal,
+  // and otherwise just closes its end.
+  std::optional<SocketPairFds> console;
+  if (create.attached && request.console_socket.empty()) {
+    ASSIGN_OR_RETURN(console, host.SocketPair(SocketType::kStream));
+    create.console_connection = &console->second;
+  }
+  RETURN_IF_ERROR(Create(ctx, create));
+  Fd master;
+  if (console) {
+    console->second.Reset();
+    // Create returned: init has sent the master or closed its end.
+    absl::StatusOr<Fd> received = ReceiveConsole(host, console->first);
+    if (!received.ok()) {
+      (void)Delete(ctx, request.id, /*force=*/true);
+      return received.status();
+    }
+    master = *std::move(received);
+  }
   absl::Status started = Start(ctx, request.id);
   if (!started.ok()) {
     (void)Delete(ctx, request.id, /*force=*/true);
     return started;
   }
   if (request.detach) return std::optional<ExitStatus>();
+  if (master.valid()) {
+    absl::Status relayed =
+        RelayConsole(host, master, Fd(0, nullptr), Fd(1, nullptr));
+    if (!relayed.ok()) ctx.warn(absl::StrCat("console: ", relayed.message()));
+    master.Reset();
+  }
   ASSIGN_OR_RETURN(ExitStatus status, Wait(ctx, request.id));
   if (!request.keep) RETURN_IF_ERROR(Delete(ctx, request.id, /*force=*/true));
   return std::optional<ExitStatus>(status);

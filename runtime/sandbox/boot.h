@@ -4,10 +4,12 @@
 //
 //   create ──spawn──▶ supervise  fds: 0-2 stdio, 3 report socket, 4 runbox
 //                                exe for init (sealed memfd), 5 config.json
-//                                (memfd), 6 the container lock, 7..
-//                                preserved fds
+//                                (memfd), 6 the container lock, 7 the
+//                                console socket connection (only with
+//                                --console-socket), 8.. preserved fds
 //   supervise ──spawn──▶ init   fds: 0-2 stdio, 3.. preserved fds, then
-//                                the sync socket and config.json
+//                                the sync socket, config.json and the
+//                                console socket connection (if any)
 #ifndef RUNBOX_RUNTIME_SANDBOX_BOOT_H_
 #define RUNBOX_RUNTIME_SANDBOX_BOOT_H_
 
@@ -22,7 +24,10 @@ inline constexpr int kSupervisorReportFd = 3;
 inline constexpr int kSupervisorExeFd = 4;
 inline constexpr int kSupervisorConfigFd = 5;
 inline constexpr int kSupervisorLockFd = 6;
-inline constexpr int kSupervisorFirstPreservedFd = 7;
+// Connected by create (runbox is the socket's client, as runc is), so a
+// bad --console-socket fails create before the supervisor exists.
+inline constexpr int kSupervisorConsoleFd = 7;
+inline constexpr int kSupervisorFirstPreservedFd = 8;
 // The container's own fds: stdio, then preserved fds from 3 (runc's rule).
 inline constexpr int kFirstPreservedFd = 3;
 
@@ -30,6 +35,8 @@ struct SuperviseArgs {
   std::string id;
   std::string root;    // The state root (--root).
   std::string bundle;  // Absolute.
+  // Non-empty: fd kSupervisorConsoleFd is connected to this path ("-":
+  // to `runbox run` itself, which relays a foreground terminal).
   std::string console_socket;
   bool no_pivot = false;
   int preserve_fds = 0;
@@ -49,7 +56,8 @@ struct InitArgs {
   // The --console-socket connection, when process.terminal asks for a
   // console: init sends the pty master over it.
   int console_socket_fd = -1;
-  // `runbox exec`: config_fd holds process.json instead, sync_fd is a pipe
+  // `runbox exec`: config_fd holds a config.json of the exec'd process and
+  // the container's linux object (container_exec.cc), sync_fd is a pipe
   // that says "go" once the caller has put us into the container's cgroups,
   // and `rootfs` is the container's root to enter.
   bool exec = false;

@@ -4,7 +4,9 @@
 // in-container hooks, waits for `start`, and execs the program. With
 // --exec it is instead a process `runbox exec` starts in a running
 // container's namespaces. runtime-spec runtime.md "Lifecycle" steps 2-8.
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -18,6 +20,7 @@
 #include "runtime/sandbox/process_setup.h"
 #include "runtime/sandbox/rootfs.h"
 #include "runtime/sandbox/sandbox.h"
+#include "runtime/sandbox/seccomp/seccomp.h"
 #include "runtime/sandbox/sync.h"
 #include "runtime/spec/parse.h"
 #include "runtime/state/meta.h"
@@ -56,10 +59,50 @@ absl::StatusOr<std::string> HookState(const InitArgs& args,
   return SerializeOciState(state);
 }
 
+// linux.seccomp compiled, and its agent connected while listenerPath still
+// resolves in the runtime's mount namespace: before the root changes.
+absl::StatusOr<std::optional<PreparedSeccomp>> PrepareContainerSeccomp(
+    Host& host, const spec::Config& config) {
+  if (!config.linux || !config.linux->seccomp) return std::nullopt;
+  ASSIGN_OR_RETURN(PreparedSeccomp prepared,
+                   PrepareSeccomp(host, *config.linux->seccomp));
+  return std::optional<PreparedSeccomp>(std::move(prepared));
+}
+
+// What the seccomp agent learns about a process of `runbox exec`, which
+// knows neither the container's id nor its bundle: a running container
+// with this process's pid.
+std::string ExecSeccompState(Host& host) {
+  OciState state;
+  state.status = ContainerStatus::kRunning;
+  state.pid = host.GetPid();
+  return SerializeOciState(state);
+}
+
+// The process of `config` with the container-wide settings that apply to
+// it; `config` and `seccomp` must outlive the result.
+ContainerProcess ContainerProcessOf(const spec::Config& config,
+                                    std::optional<PreparedSeccomp>& seccomp,
+                                    absl::string_view state_json) {
+  ContainerProcess target;
+  target.process = &*config.process;
+  target.state_json = std::string(state_json);
+  if (seccomp) target.seccomp = &*seccomp;
+  if (config.linux) {
+    if (config.linux->personality) {
+      target.personality = &*config.linux->personality;
+    }
+  }
+  return target;
+}
+
 // Everything between spawn and exec. `sync` is the socket to the
 // supervisor: it is close-on-exec, so a successful exec closes it, which
 // is how the supervisor learns that `start` worked.
 absl::Status RunInit(Host& host, const InitArgs& args, const Fd& sync) {
+  Fd console_socket = args.console_socket_fd >= 0
+                          ? host.AdoptFd(args.console_socket_fd)
+                          : Fd();
   Fd config_fd = host.AdoptFd(args.config_fd);
   ASSIGN_OR_RETURN(std::string config_text, ReadInherited(host, config_fd));
   config_fd.Reset();
@@ -87,8 +130,14 @@ absl::Status RunInit(Host& host, const InitArgs& args, const Fd& sync) {
   // createContainer: in the container's namespaces, before the root moves.
   RETURN_IF_ERROR(RunHooks(host, config.hooks.create_container,
                            "createContainer", state_json));
+  // The seccomp agent gets the state of a creating container (config-linux.md
+  // "The Container Process State").
+  const std::string seccomp_state = state_json;
+  ASSIGN_OR_RETURN(std::optional<PreparedSeccomp> seccomp,
+                   PrepareContainerSeccomp(host, config));
   RETURN_IF_ERROR(PrepareRootfs(host, config, args.bundle, args.no_pivot));
-  RETURN_IF_ERROR(SetupConsole(host, process, args.console_socket_fd));
+  RETURN_IF_ERROR(SetupConsole(host, process, std::move(console_socket),
+                               ConsoleMount::kDevConsole));
   RETURN_IF_ERROR(ApplyContainerSysctls(host, config));
   RETURN_IF_ERROR(FinalizeRootfs(host, config));
 
@@ -98,12 +147,16 @@ absl::Status RunInit(Host& host, const InitArgs& args, const Fd& sync) {
                    HookState(args, config, pid, ContainerStatus::kCreated));
   RETURN_IF_ERROR(RunHooks(host, config.hooks.start_container,
                            "startContainer", state_json));
-  return ExecUserProcess(host, process);
+  return ExecUserProcess(host,
+                         ContainerProcessOf(config, seccomp, seccomp_state));
 }
 
 // `runbox init --exec`: a process for `runbox exec`, already in the
 // container's namespaces; it takes the container's root and execs.
 absl::Status RunExecInit(Host& host, const InitArgs& args) {
+  Fd console_socket = args.console_socket_fd >= 0
+                          ? host.AdoptFd(args.console_socket_fd)
+                          : Fd();
   // Nothing of the user's runs before we are in the container's cgroups:
   // `runbox exec` moves us there, then says "go" (EOF means it gave up).
   Fd go = host.AdoptFd(args.sync_fd);
@@ -111,12 +164,22 @@ absl::Status RunExecInit(Host& host, const InitArgs& args) {
   ASSIGN_OR_RETURN(size_t n, host.Read(go, absl::MakeSpan(&byte, 1)));
   if (n != 1) return absl::AbortedError("runbox exec gave up");
   go.Reset();
-  Fd process_fd = host.AdoptFd(args.config_fd);
-  ASSIGN_OR_RETURN(std::string text, ReadInherited(host, process_fd));
-  process_fd.Reset();
-  ASSIGN_OR_RETURN(spec::Process process, spec::ParseProcess(text));
+  // A config.json holding the exec'd process and the container's linux
+  // object, whose seccomp and personality apply to it too (runc's setns
+  // init does the same).
+  Fd config_fd = host.AdoptFd(args.config_fd);
+  ASSIGN_OR_RETURN(std::string text, ReadInherited(host, config_fd));
+  config_fd.Reset();
+  ASSIGN_OR_RETURN(spec::Config config, spec::ParseConfig(text));
+  if (!config.process) return absl::InvalidArgumentError("exec: no process");
+  ASSIGN_OR_RETURN(std::optional<PreparedSeccomp> seccomp,
+                   PrepareContainerSeccomp(host, config));
   RETURN_IF_ERROR(EnterRootfsForExec(host, args.rootfs));
-  return ExecUserProcess(host, process);
+  // As for init, minus /dev/console: that stays init's.
+  RETURN_IF_ERROR(SetupConsole(host, *config.process, std::move(console_socket),
+                               ConsoleMount::kNone));
+  return ExecUserProcess(
+      host, ContainerProcessOf(config, seccomp, ExecSeccompState(host)));
 }
 
 }  // namespace

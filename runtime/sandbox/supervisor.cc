@@ -15,6 +15,7 @@
 #include "runtime/sandbox/control/messages.h"
 #include "runtime/sandbox/control/server.h"
 #include "runtime/sandbox/cgroups/cgroup_path.h"
+#include "runtime/sandbox/cgroups/resources.h"
 #include "runtime/sandbox/hooks.h"
 #include "runtime/sandbox/rootfs.h"
 #include "runtime/sandbox/sandbox.h"
@@ -56,6 +57,9 @@ absl::StatusOr<ExitStatus> Supervisor::Run() {
   lock_ = host_.AdoptFd(kSupervisorLockFd);
   for (int i = 0; i < args_.preserve_fds; ++i) {
     preserved_.push_back(host_.AdoptFd(kSupervisorFirstPreservedFd + i));
+  }
+  if (!args_.console_socket.empty()) {
+    console_ = host_.AdoptFd(kSupervisorConsoleFd);
   }
   absl::Status booted = Boot();
   if (!booted.ok()) {
@@ -103,11 +107,27 @@ absl::Status Supervisor::Boot() {
                    cgroups::CgroupManager::ForContainer(host_, cgroup));
   cgroups_.emplace(std::move(manager));
   RETURN_IF_ERROR(Annotate(cgroups_->Create(), "create cgroups"));
+  RETURN_IF_ERROR(ApplyCgroupResources());
   RETURN_IF_ERROR(SpawnInit());
   RETURN_IF_ERROR(
       Annotate(cgroups_->AddProcess(init_), "put init into its cgroups"));
   RETURN_IF_ERROR(RunCreateHooks());
   return ReportReady();
+}
+
+// linux.resources go to the cgroups before init joins them (runc sets
+// them before the process enters, so no limit arrives late). The device
+// rules are runc's: the config's, then the devices every container may
+// use. Notes (a field this host cannot honour) are not errors.
+absl::Status Supervisor::ApplyCgroupResources() {
+  spec::Resources resources;
+  if (config_.linux.has_value() && config_.linux->resources.has_value()) {
+    resources = *config_.linux->resources;
+    resources.devices = cgroups::ContainerDeviceRules(*config_.linux);
+  }
+  absl::StatusOr<cgroups::ResourceNotes> notes =
+      cgroups::ApplyResources(host_, *cgroups_, resources);
+  return Annotate(notes.status(), "set cgroup resources");
 }
 
 absl::Status Supervisor::SpawnInit() {
@@ -119,6 +139,7 @@ absl::Status Supervisor::SpawnInit() {
   init.preserve_fds = args_.preserve_fds;
   init.sync_fd = kFirstPreservedFd + args_.preserve_fds;
   init.config_fd = init.sync_fd + 1;
+  if (console_.valid()) init.console_socket_fd = init.config_fd + 1;
 
   SpawnRequest request;
   request.path = "runbox";
@@ -132,6 +153,9 @@ absl::Status Supervisor::SpawnInit() {
   }
   request.fds.push_back({&sync.second, init.sync_fd});
   request.fds.push_back({&config_fd_, init.config_fd});
+  if (console_.valid()) {
+    request.fds.push_back({&console_, init.console_socket_fd});
+  }
   request.parent_death_signal = Signal::kKill;
 
   // New namespaces by flag; existing ones (a path) are joined in the child,
@@ -169,14 +193,52 @@ absl::Status Supervisor::SpawnInit() {
       }
     }
   }
+  if (Has(request.new_namespaces, Namespaces::kUser)) {
+    // init runs as root of its user namespace, as runc's does, until the
+    // process.user switch right before the container's exec.
+    request.before_exec = [this](Pid child) { return WriteIdMaps(child); };
+    request.uid = 0;
+    request.gid = 0;
+  }
   absl::StatusOr<SpawnResult> spawned = host_.Spawn(request);
   if (!spawned.ok()) return Annotate(spawned.status(), "start container init");
   init_ = spawned->pid;
   // init has exec'd the sealed copy; holding it would pin ~10 MB of memory
   // per container for the supervisor's whole life.
   exe_.Reset();
+  // init owns the console connection now; ours would keep the engine's
+  // socket open after init closes it.
+  console_.Reset();
   init_sync_ = std::move(sync.first);
   return absl::OkStatus();
+}
+
+// A new user namespace is empty until its maps are written, which only a
+// process outside it can do, and they must be in place before init's exec:
+// exec by an id the namespace does not map drops every capability. Without
+// CAP_SETUID/CAP_SETGID in our own namespace (rootless), the kernel takes
+// only a single line mapping our own ids, and setgroups must be denied
+// before the gid map.
+absl::Status Supervisor::WriteIdMaps(Pid child) {
+  auto format = [](const std::vector<spec::IdMapping>& mappings) {
+    std::string text;
+    for (const spec::IdMapping& m : mappings) {
+      absl::StrAppend(&text, m.container_id, " ", m.host_id, " ", m.size,
+                      "\n");
+    }
+    return text;
+  };
+  const spec::Linux& linux = *config_.linux;  // kUser came from it.
+  if (host_.GetUid() != 0) {
+    RETURN_IF_ERROR(Annotate(host_.DenySetgroups(child),
+                             "deny setgroups in the user namespace"));
+  }
+  RETURN_IF_ERROR(Annotate(
+      host_.WriteIdMap(child, IdMapKind::kUid, format(linux.uid_mappings)),
+      "write uid_map"));
+  return Annotate(
+      host_.WriteIdMap(child, IdMapKind::kGid, format(linux.gid_mappings)),
+      "write gid_map");
 }
 
 absl::Status Supervisor::RunCreateHooks() {

@@ -34,7 +34,9 @@ class Supervisor {
  private:
   // Create-time steps, in order (runtime.md lifecycle steps 2-5).
   absl::Status Boot();
+  absl::Status ApplyCgroupResources();
   absl::Status SpawnInit();
+  absl::Status WriteIdMaps(Pid child);
   absl::Status RunCreateHooks();
   absl::Status ReportReady();
 
@@ -61,6 +63,7 @@ class Supervisor {
   Fd config_fd_;
   Fd lock_;      // Our share of the container lock, until create commits.
   std::vector<Fd> preserved_;
+  Fd console_;   // --console-socket connection, until init has it.
   Fd signals_;   // signalfd
   Fd listener_;  // ctl.sock
   Fd init_sync_;

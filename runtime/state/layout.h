@@ -9,6 +9,7 @@
 //   <root>/<id>/meta.json   0600, Meta (meta.h)
 //   <root>/<id>/ctl.sock    0600, the supervisor's control socket
 //   <root>/<id>/exit-status 0600, init's durable wait status (exit_record.h)
+//   <root>/<id>/resources.json 0600, linux.resources after `update`
 //
 // Entries of the root that are not valid container IDs, or are IDs without
 // a meta.json, are not runbox containers: dockerd may keep runc's state in
@@ -36,6 +37,8 @@ class StateLayout {
   static constexpr absl::string_view kMetaFile = "meta.json";
   static constexpr absl::string_view kControlSocket = "ctl.sock";
   static constexpr absl::string_view kExitStatusFile = "exit-status";
+  // The resources of the last `update` (runtime/container).
+  static constexpr absl::string_view kResourcesFile = "resources.json";
 
   explicit StateLayout(std::string root = std::string(kDefaultStateRoot));
 

@@ -30,6 +30,9 @@ bool IsRunboxFileName(absl::string_view name) {
   return name == StateLayout::kMetaFile ||
          name == StateLayout::kExitStatusFile ||
          name == StateLayout::kControlSocket ||
+         name == StateLayout::kResourcesFile ||
+         absl::StartsWith(name,
+                          AtomicWriteTempPrefix(StateLayout::kResourcesFile)) ||
          absl::StartsWith(name,
                           AtomicWriteTempPrefix(StateLayout::kMetaFile)) ||
          absl::StartsWith(name,

@@ -123,21 +123,53 @@ std::vector<std::string> SplitWords(absl::string_view command) {
   return words;
 }
 
+// `$((A+B-C))` with decimal integers becomes its value; anything else is
+// left as written.
+std::string ExpandArithmetic(absl::string_view text) {
+  std::string out;
+  while (true) {
+    size_t open = text.find("$((");
+    size_t close =
+        open == absl::string_view::npos ? open : text.find("))", open);
+    if (close == absl::string_view::npos) break;
+    absl::string_view expr = text.substr(open + 3, close - open - 3);
+    int64_t value = 0;
+    int64_t term = 0;
+    int sign = 1;
+    bool ok = true;
+    size_t start = 0;
+    for (size_t i = 0; i <= expr.size() && ok; ++i) {
+      if (i < expr.size() && expr[i] != '+' && expr[i] != '-') continue;
+      ok = absl::SimpleAtoi(expr.substr(start, i - start), &term);
+      value += sign * term;
+      if (i < expr.size()) sign = expr[i] == '+' ? 1 : -1;
+      start = i + 1;
+    }
+    absl::StrAppend(&out, text.substr(0, open));
+    if (ok) {
+      absl::StrAppend(&out, value);
+    } else {
+      absl::StrAppend(&out, text.substr(open, close + 2 - open));
+    }
+    text.remove_prefix(close + 2);
+  }
+  absl::StrAppend(&out, text);
+  return out;
+}
+
 int RunApplet(Host& host, const std::vector<std::string>& args);
 
-int Shell(Host& host, const std::vector<std::string>& args) {
-  if (args.size() < 3 || args[1] != "-c") {
-    Print(host, 2, "sh: only `sh -c SCRIPT` is supported\n");
-    return 2;
-  }
-  int status = 0;
+// Runs `script` after `status`; `exited` says whether an `exit` ended it.
+int RunScript(Host& host, absl::string_view script, int status,
+              bool& exited) {
   for (absl::string_view command :
-       absl::StrSplit(args[2], absl::ByAnyChar(";\n"))) {
-    std::vector<std::string> words = SplitWords(command);
+       absl::StrSplit(script, absl::ByAnyChar(";\n"))) {
+    std::vector<std::string> words = SplitWords(ExpandArithmetic(command));
     if (words.empty()) continue;
     if (words[0] == "exit") {
       int code = status;
       if (words.size() > 1 && !absl::SimpleAtoi(words[1], &code)) code = 2;
+      exited = true;
       return code & 0xff;
     }
     if (words[0] == "trap") {
@@ -147,6 +179,47 @@ int Shell(Host& host, const std::vector<std::string>& args) {
     }
   }
   return status;
+}
+
+// `sh` without -c: commands from stdin, a line at a time as they arrive
+// (an interactive shell on a console), until `exit` or end of input.
+int InteractiveShell(Host& host) {
+  std::string pending;
+  int status = 0;
+  char buf[256];
+  while (true) {
+    size_t newline = pending.find_first_of("\r\n");
+    if (newline != std::string::npos) {
+      std::string line = pending.substr(0, newline);
+      pending.erase(0, newline + 1);
+      bool exited = false;
+      status = RunScript(host, line, status, exited);
+      if (exited) return status;
+      continue;
+    }
+    absl::StatusOr<size_t> n = host.Read(StdFd(0), absl::MakeSpan(buf));
+    if (IsErrno(n, EINTR)) continue;
+    if (IsErrno(n, EAGAIN)) {
+      PollFd in{&StdFd(0), PollEvents::kIn};
+      if (!host.Poll(absl::MakeSpan(&in, 1), std::nullopt).ok()) return 1;
+      continue;
+    }
+    if (!n.ok() || *n == 0) {
+      bool exited = false;
+      return RunScript(host, pending, status, exited);
+    }
+    pending.append(buf, *n);
+  }
+}
+
+int Shell(Host& host, const std::vector<std::string>& args) {
+  if (args.size() == 1) return InteractiveShell(host);
+  if (args.size() < 3 || args[1] != "-c") {
+    Print(host, 2, "sh: only `sh -c SCRIPT` and `sh` are supported\n");
+    return 2;
+  }
+  bool exited = false;
+  return RunScript(host, args[2], 0, exited);
 }
 
 int RunApplet(Host& host, const std::vector<std::string>& args) {

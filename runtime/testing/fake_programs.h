@@ -28,9 +28,12 @@ absl::Span<const absl::string_view> BusyboxApplets();
 
 // The multi-call program. Applets:
 //   sh -c SCRIPT   commands separated by ';' or newlines, words by blanks,
-//                  '...' and "..." group words (no escapes, no expansion);
-//                  builtins below plus `exit [N]` and `trap '' SIG...`
-//                  (ignore those signals); an unknown command is 127.
+//                  '...' and "..." group words (no escapes; the only
+//                  expansion is `$((A+B-C))` of integers); builtins below
+//                  plus `exit [N]` and `trap '' SIG...` (ignore those
+//                  signals); an unknown command is 127.
+//   sh             the same, read from stdin a line at a time as it
+//                  arrives (a shell on a console), until exit or EOF.
 //   echo [-n] WORDS, cat [FILE...] (stdin without files), sleep SECONDS
 //   (virtual time on the fake), true, false.
 int FakeBusyboxMain(Host& host, const std::vector<std::string>& argv);

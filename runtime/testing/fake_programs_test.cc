@@ -94,6 +94,14 @@ TEST_P(FakeProgramsTest, AppletsFromARootfs) {
         Result missing,
         RunWithInput(host, bin + "sh", {"sh", "-c", "no-such-cmd"}));
     EXPECT_EQ(missing.status, ExitStatus::Exited(127));
+
+    // `sh` reads its commands from stdin (a console's shell), with $((...)).
+    ASSERT_OK_AND_ASSIGN(
+        Result stdin_sh,
+        RunWithInput(host, bin + "sh", {"sh"},
+                     "echo hi-$((1+2)) $((10-4+1))\nexit 5\necho never\n"));
+    EXPECT_EQ(stdin_sh.status, ExitStatus::Exited(5));
+    EXPECT_EQ(stdin_sh.out, "hi-3 7\n");
   });
 }
 

@@ -19,7 +19,7 @@ inline constexpr absl::string_view kDefaultParent = "/runbox";
 // The error for systemd-managed cgroups, both for the "slice:prefix:name"
 // cgroupsPath form and for the global --systemd-cgroup flag.
 inline constexpr absl::string_view kSystemdUnsupported =
-    "systemd cgroups are not supported (--systemd-cgroup)";
+    "systemd cgroup driver is not supported (--systemd-cgroup)";
 absl::Status SystemdUnsupportedError();  // InvalidArgument, the text above.
 
 // The container's cgroup, relative to every hierarchy's root, e.g.

@@ -37,7 +37,7 @@ TEST(ContainerCgroupPathTest, SystemdFormIsRefused) {
     absl::StatusOr<std::string> got = ContainerCgroupPath(path, "web");
     EXPECT_THAT(got, StatusIs(absl::StatusCode::kInvalidArgument)) << path;
     EXPECT_EQ(got.status().message(),
-              "systemd cgroups are not supported (--systemd-cgroup)");
+              "systemd cgroup driver is not supported (--systemd-cgroup)");
   }
   EXPECT_EQ(SystemdUnsupportedError().message(), kSystemdUnsupported);
 }

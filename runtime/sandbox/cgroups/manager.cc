@@ -270,6 +270,29 @@ absl::StatusOr<CgroupManager> CgroupManager::ForContainer(
                        std::move(dirs), freezer);
 }
 
+absl::StatusOr<CgroupManager> CgroupManager::ForRecordedPaths(
+    Host& host, const std::vector<std::string>& paths,
+    CgroupManagerOptions options) {
+  ASSIGN_OR_RETURN(Hierarchies hierarchies, DetectHierarchies(host));
+  std::vector<std::string> mounts;
+  for (const V1Hierarchy& h : hierarchies.v1) mounts.push_back(h.mount);
+  if (hierarchies.v2.has_value()) mounts.push_back(hierarchies.v2->mount);
+  for (const std::string& path : paths) {
+    for (const std::string& mount : mounts) {
+      if (!IsStrictlyUnder(path, mount)) continue;
+      // The longest match wins ("/sys/fs/cgroup" holds the v1 mounts of a
+      // hybrid host too, but only as the unified mount of a v2 host).
+      bool longer = absl::c_any_of(mounts, [&](const std::string& other) {
+        return other.size() > mount.size() && IsStrictlyUnder(path, other);
+      });
+      if (longer) continue;
+      return ForContainer(host, path.substr(mount.size()), options);
+    }
+  }
+  return absl::InvalidArgumentError(
+      "no recorded cgroup lies below a mounted cgroup hierarchy");
+}
+
 std::vector<std::string> CgroupManager::Paths() const {
   std::vector<std::string> out;
   out.reserve(dirs_.size());

@@ -1,8 +1,8 @@
 // CgroupManager: one container's cgroups on every mounted hierarchy (v1,
 // v2 or hybrid) through the host API: the paths to record before making
 // anything, creation, placement, listing, freezing, killing and removal.
-// Resource limits (linux.resources) are left to the isolation work, which
-// writes them through V1Path/V2Path.
+// Resource limits (linux.resources) are resources.h's, statistics stats.h's;
+// both find their files through V1Path/V2Path.
 #ifndef RUNBOX_RUNTIME_SANDBOX_CGROUPS_MANAGER_H_
 #define RUNBOX_RUNTIME_SANDBOX_CGROUPS_MANAGER_H_
 
@@ -52,6 +52,15 @@ class CgroupManager {
   // and hybrid). `host` must outlive the manager.
   static absl::StatusOr<CgroupManager> ForContainer(
       Host& host, const std::string& cgroup_path,
+      CgroupManagerOptions options = {});
+
+  // The manager of a container from the directories create recorded
+  // (Paths(), kept in meta.json): the cgroup path is what the first of
+  // them has below the mounted hierarchy it lies in, so later commands
+  // (update, events) need not read the bundle again. InvalidArgument when
+  // none lies strictly below a mounted hierarchy.
+  static absl::StatusOr<CgroupManager> ForRecordedPaths(
+      Host& host, const std::vector<std::string>& paths,
       CgroupManagerOptions options = {});
 
   // The cgroup path relative to each hierarchy root ("/runbox/web").

@@ -1,0 +1,110 @@
+// mounts[].options parsing; see mount_options.h. The word list is runc's
+// (libcontainer/specconv mountPropagationMapping and parseMountOptions).
+#include "runtime/sandbox/rootfs/mount_options.h"
+
+#include <utility>
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace runbox::rootfs {
+namespace {
+
+struct FlagWord {
+  absl::string_view word;
+  bool clear;  // The word removes the flag ("rw" clears ro).
+  MountFlags flag;
+};
+
+constexpr FlagWord kFlagWords[] = {
+    {"ro", false, MountFlags::kReadOnly},
+    {"rw", true, MountFlags::kReadOnly},
+    {"nosuid", false, MountFlags::kNoSuid},
+    {"suid", true, MountFlags::kNoSuid},
+    {"nodev", false, MountFlags::kNoDev},
+    {"dev", true, MountFlags::kNoDev},
+    {"noexec", false, MountFlags::kNoExec},
+    {"exec", true, MountFlags::kNoExec},
+    {"sync", false, MountFlags::kSynchronous},
+    {"async", true, MountFlags::kSynchronous},
+    {"dirsync", false, MountFlags::kDirSync},
+    {"remount", false, MountFlags::kRemount},
+    {"noatime", false, MountFlags::kNoAtime},
+    {"atime", true, MountFlags::kNoAtime},
+    {"nodiratime", false, MountFlags::kNoDirAtime},
+    {"diratime", true, MountFlags::kNoDirAtime},
+    {"relatime", false, MountFlags::kRelatime},
+    {"norelatime", true, MountFlags::kRelatime},
+    {"strictatime", false, MountFlags::kStrictAtime},
+    {"nostrictatime", true, MountFlags::kStrictAtime},
+};
+
+struct PropagationWord {
+  absl::string_view word;
+  MountFlags flags;
+};
+
+constexpr PropagationWord kPropagationWords[] = {
+    {"private", MountFlags::kPrivate},
+    {"rprivate", MountFlags::kPrivate | MountFlags::kRecursive},
+    {"shared", MountFlags::kShared},
+    {"rshared", MountFlags::kShared | MountFlags::kRecursive},
+    {"slave", MountFlags::kSlave},
+    {"rslave", MountFlags::kSlave | MountFlags::kRecursive},
+    {"unbindable", MountFlags::kUnbindable},
+    {"runbindable", MountFlags::kUnbindable | MountFlags::kRecursive},
+};
+
+}  // namespace
+
+MountOptions ParseMountOptions(const std::vector<std::string>& options) {
+  MountOptions out;
+  std::vector<absl::string_view> data;
+  for (const std::string& option : options) {
+    bool known = false;
+    for (const FlagWord& f : kFlagWords) {
+      if (option != f.word) continue;
+      known = true;
+      if (f.clear) {
+        out.flags &= ~f.flag;
+      } else {
+        out.flags |= f.flag;
+      }
+    }
+    for (const PropagationWord& p : kPropagationWords) {
+      if (option != p.word) continue;
+      known = true;
+      out.propagation.push_back(p.flags);
+    }
+    if (option == "bind" || option == "rbind") {
+      known = true;
+      out.bind = true;
+      out.recursive = out.recursive || option == "rbind";
+    }
+    // runc's own words that never reach the kernel.
+    if (option == "defaults" || option == "tmpcopyup" || option == "idmap" ||
+        option == "ridmap" || option == "nosymfollow" ||
+        option == "symfollow") {
+      known = true;
+    }
+    if (!known && !option.empty()) data.push_back(option);
+  }
+  out.data = absl::StrJoin(data, ",");
+  return out;
+}
+
+MountFlags MountInfoFlags(absl::string_view options) {
+  MountFlags flags = MountFlags::kNone;
+  for (absl::string_view word : absl::StrSplit(options, ',')) {
+    if (word == "ro") flags |= MountFlags::kReadOnly;
+    if (word == "nosuid") flags |= MountFlags::kNoSuid;
+    if (word == "nodev") flags |= MountFlags::kNoDev;
+    if (word == "noexec") flags |= MountFlags::kNoExec;
+    if (word == "noatime") flags |= MountFlags::kNoAtime;
+    if (word == "nodiratime") flags |= MountFlags::kNoDirAtime;
+    if (word == "relatime") flags |= MountFlags::kRelatime;
+  }
+  return flags;
+}
+
+}  // namespace runbox::rootfs

@@ -1,0 +1,221 @@
+// mounts[] entries; see spec_mounts.h. runc's rootfs_linux.go
+// (mountToRootfs, mountCgroupV1/V2) is the model.
+#include "runtime/sandbox/rootfs/spec_mounts.h"
+
+#include <cerrno>
+#include <string>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "hostapi/status.h"
+#include "runtime/sandbox/cgroups/hierarchy.h"
+#include "runtime/sandbox/rootfs/mount_options.h"
+#include "runtime/sandbox/rootfs/safe_path.h"
+
+namespace runbox::rootfs {
+namespace {
+
+std::string Describe(const spec::Mount& mount) {
+  return absl::StrCat("mount \"", mount.source, "\" on \"", mount.destination,
+                      "\"", mount.type.empty() ? "" : " type ", mount.type);
+}
+
+// The last path component ("/sys/fs/cgroup/cpu,cpuacct" -> "cpu,cpuacct").
+absl::string_view Base(absl::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// Propagation changes, each a `mount`(2) of its own, on the mount now at
+// `destination` (reopened: the fd we mounted on names the covered
+// directory, not the new mount).
+absl::Status ApplyPropagation(Host& host, const Fd& root,
+                              absl::string_view destination,
+                              const MountOptions& options) {
+  if (options.propagation.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(Fd top,
+                   OpenInRoot(host, root, destination, OpenFlags::kPath));
+  for (MountFlags flags : options.propagation) {
+    RETURN_IF_ERROR(host.Mount("", ProcFdPath(top), "", flags, ""));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MountBind(Host& host, const Fd& root, absl::string_view bundle,
+                       const spec::Mount& mount, const MountOptions& options) {
+  // The source is the engine's (a host path, trusted like the config): it
+  // may be a symlink on the host. The destination is the container's.
+  std::string source = mount.source;
+  if (!absl::StartsWith(source, "/"))
+    source = absl::StrCat(bundle, "/", source);
+  ASSIGN_OR_RETURN(Fd from,
+                   host.OpenAt(Fd::Cwd(), source, {.flags = OpenFlags::kPath}));
+  ASSIGN_OR_RETURN(FileStat st, host.FStat(from));
+  TargetKind kind = st.type == FileType::kDirectory ? TargetKind::kDirectory
+                                                    : TargetKind::kFile;
+  ASSIGN_OR_RETURN(Fd target,
+                   OpenMountTarget(host, root, mount.destination, kind));
+  MountFlags bind = MountFlags::kBind;
+  if (options.recursive) bind |= MountFlags::kRecursive;
+  RETURN_IF_ERROR(
+      host.Mount(ProcFdPath(from), ProcFdPath(target), "", bind, ""));
+  // The kernel ignores every other flag on a new bind: apply them with a
+  // remount of the new mount.
+  MountFlags rest = options.flags & ~MountFlags::kRemount;
+  if (rest != MountFlags::kNone) {
+    ASSIGN_OR_RETURN(
+        Fd top, OpenInRoot(host, root, mount.destination, OpenFlags::kPath));
+    RETURN_IF_ERROR(host.Mount("", ProcFdPath(top), "",
+                               MountFlags::kBind | MountFlags::kRemount | rest,
+                               ""));
+  }
+  return ApplyPropagation(host, root, mount.destination, options);
+}
+
+// One cgroup file system at `destination`. Where the kernel refuses a new
+// mount (EPERM: a user namespace without its own cgroup namespace), the
+// host's mount at `host_mount` is bound instead, as runc does, then given
+// `flags` (read-only) by a remount.
+absl::Status MountOneCgroup(Host& host, const Fd& root,
+                            const std::string& destination,
+                            absl::string_view fstype,
+                            const std::string& host_mount, MountFlags flags,
+                            absl::string_view data) {
+  ASSIGN_OR_RETURN(Fd dir, MkdirAllInRoot(host, root, destination, 0755));
+  absl::Status mounted =
+      host.Mount(fstype, ProcFdPath(dir), fstype, flags, data);
+  if (!IsErrno(mounted, EPERM)) return mounted;
+  ASSIGN_OR_RETURN(Fd from, host.OpenAt(Fd::Cwd(), host_mount,
+                                        {.flags = OpenFlags::kPath |
+                                                  OpenFlags::kDirectory}));
+  RETURN_IF_ERROR(host.Mount(ProcFdPath(from), ProcFdPath(dir), "",
+                             MountFlags::kBind | MountFlags::kRecursive, ""));
+  if (flags == MountFlags::kNone) return absl::OkStatus();
+  ASSIGN_OR_RETURN(Fd top,
+                   OpenInRoot(host, root, destination, OpenFlags::kPath));
+  return host.Mount("", ProcFdPath(top), "",
+                    MountFlags::kBind | MountFlags::kRemount | flags, "");
+}
+
+// "cgroup": the host's hierarchies as the container sees them, runc's
+// layout. Unified host: one cgroup2 mount. v1 or hybrid: a tmpfs holding a
+// mount of each hierarchy (in a cgroup namespace the kernel shows the
+// container's own subtree) and aliases for combined ones ("cpu" ->
+// "cpu,cpuacct"), all read-only if asked.
+absl::Status MountCgroup(Host& host, const Fd& root, const spec::Mount& mount,
+                         const MountOptions& options) {
+  ASSIGN_OR_RETURN(cgroups::Hierarchies hierarchies,
+                   cgroups::DetectHierarchies(host));
+  const MountFlags flags = options.flags & ~MountFlags::kRemount;
+  if (hierarchies.mode == cgroups::CgroupMode::kUnified) {
+    return MountOneCgroup(host, root, mount.destination, "cgroup2",
+                          hierarchies.v2->mount, flags, "");
+  }
+  ASSIGN_OR_RETURN(Fd target, OpenMountTarget(host, root, mount.destination,
+                                              TargetKind::kDirectory));
+  RETURN_IF_ERROR(host.Mount("tmpfs", ProcFdPath(target), "tmpfs",
+                             flags & ~MountFlags::kReadOnly, "mode=755"));
+  ASSIGN_OR_RETURN(Fd tmpfs,
+                   OpenInRoot(host, root, mount.destination,
+                              OpenFlags::kPath | OpenFlags::kDirectory));
+  for (const cgroups::V1Hierarchy& v1 : hierarchies.v1) {
+    const std::string name(Base(v1.mount));
+    RETURN_IF_ERROR(MountOneCgroup(
+        host, root, absl::StrCat(mount.destination, "/", name), "cgroup",
+        v1.mount, flags, absl::StrJoin(v1.controllers, ",")));
+    if (v1.controllers.size() < 2) continue;
+    for (absl::string_view alias : absl::StrSplit(name, ',')) {
+      if (alias == name) continue;
+      absl::Status s = host.SymlinkAt(name, tmpfs, alias);
+      if (!s.ok() && !IsErrno(s, EEXIST)) return s;
+    }
+  }
+  if (hierarchies.v2) {
+    const std::string name(Base(hierarchies.v2->mount));
+    RETURN_IF_ERROR(
+        MountOneCgroup(host, root, absl::StrCat(mount.destination, "/", name),
+                       "cgroup2", hierarchies.v2->mount, flags, ""));
+  }
+  if (Has(flags, MountFlags::kReadOnly)) {
+    RETURN_IF_ERROR(host.Mount("", ProcFdPath(tmpfs), "",
+                               MountFlags::kRemount | MountFlags::kBind | flags,
+                               ""));
+  }
+  return absl::OkStatus();
+}
+
+// proc and sysfs only go on a real directory: a symlink there could aim
+// them at a place the masked and read-only paths then miss (runc's
+// checkProcMount).
+absl::Status CheckPlainDirectory(Host& host, const Fd& root,
+                                 absl::string_view destination) {
+  std::string path(absl::StripSuffix(destination, "/"));
+  size_t slash = path.rfind('/');
+  std::string parent = slash == std::string::npos ? "" : path.substr(0, slash);
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (name.empty()) {
+    return absl::InvalidArgumentError("refusing to mount over the rootfs");
+  }
+  ASSIGN_OR_RETURN(Fd dir, MkdirAllInRoot(host, root, parent, 0755));
+  absl::StatusOr<FileStat> st =
+      host.StatAt(dir, name, FollowSymlinks::kNoFollow);
+  if (IsErrno(st, ENOENT)) return absl::OkStatus();  // We make it.
+  if (!st.ok()) return st.status();
+  if (st->type != FileType::kDirectory) {
+    return ErrnoError(
+        ENOTDIR, absl::StrCat("\"", destination, "\" is a ", ToString(st->type),
+                              ", not a directory"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsBindMount(const spec::Mount& mount) {
+  if (mount.type == "bind") return true;
+  for (const std::string& option : mount.options) {
+    if (option == "bind" || option == "rbind") return true;
+  }
+  return false;
+}
+
+absl::Status MountSpecEntry(Host& host, const Fd& root,
+                            absl::string_view bundle,
+                            const spec::Mount& mount) {
+  MountOptions options = ParseMountOptions(mount.options);
+  absl::Status s = [&]() -> absl::Status {
+    if (IsBindMount(mount))
+      return MountBind(host, root, bundle, mount, options);
+    if (mount.type == "cgroup") return MountCgroup(host, root, mount, options);
+    if (mount.type == "proc" || mount.type == "sysfs") {
+      RETURN_IF_ERROR(CheckPlainDirectory(host, root, mount.destination));
+    }
+    MountFlags flags = options.flags;
+    // A read-only /dev still gets its device nodes: FinalizeRootfs makes it
+    // read-only after.
+    if (mount.destination == "/dev") flags &= ~MountFlags::kReadOnly;
+    ASSIGN_OR_RETURN(Fd target, OpenMountTarget(host, root, mount.destination,
+                                                TargetKind::kDirectory));
+    absl::Status mounted = host.Mount(mount.source, ProcFdPath(target),
+                                      mount.type, flags, options.data);
+    if (mount.type == "sysfs" && IsErrno(mounted, EPERM)) {
+      // A user namespace without its own network namespace may not mount
+      // sysfs: runc binds the host's /sys instead.
+      spec::Mount host_sys = mount;
+      host_sys.source = "/sys";
+      MountOptions recursive = options;
+      recursive.bind = true;
+      recursive.recursive = true;
+      return MountBind(host, root, bundle, host_sys, recursive);
+    }
+    RETURN_IF_ERROR(mounted);
+    return ApplyPropagation(host, root, mount.destination, options);
+  }();
+  return Annotate(s, Describe(mount));
+}
+
+}  // namespace runbox::rootfs
