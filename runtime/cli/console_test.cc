@@ -130,17 +130,6 @@ absl::StatusOr<std::string> ReadUntil(Host& host, const Fd& master,
   return seen;
 }
 
-// Reaps every child that has exited (the detached supervisor and exec'd
-// processes reparent to the test, a subreaper).
-void ReapExited(Host& host) {
-  while (true) {
-    absl::StatusOr<std::optional<WaitResult>> r =
-        host.Wait(Pid{0}, WaitFlags::kNoHang);
-    if (IsErrno(r, EINTR)) continue;
-    if (!r.ok() || !r->has_value()) return;
-  }
-}
-
 class ConsoleTest : public DualHostTest {
  protected:
   void SetUp() override { RegisterRunboxAndBusybox(env()); }

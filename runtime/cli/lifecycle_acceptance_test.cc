@@ -94,17 +94,6 @@ void ExpectRootHoldsNoContainer(Host& host, const std::string& root) {
       << "left in " << root << ": " << absl::StrJoin(entries, ", ");
 }
 
-// Reaps every child that has exited (orphaned supervisors reparent to a
-// test that made itself a subreaper).
-void ReapExited(Host& host) {
-  while (true) {
-    absl::StatusOr<std::optional<WaitResult>> r =
-        host.Wait(Pid{0}, WaitFlags::kNoHang);
-    if (IsErrno(r, EINTR)) continue;
-    if (!r.ok() || !r->has_value()) return;
-  }
-}
-
 // Linux tests drive real supervisors, namespaces and mounts.
 std::optional<std::string> SkipReason(Host& host, bool fake) {
   if (!fake && host.GetUid() != 0) return "needs root on Linux";
@@ -393,6 +382,13 @@ std::vector<Malformed> MalformedConfigs() {
        [](nlohmann::json& j) { j["root"]["path"] = ""; });
   edit("no ociVersion", {"ociVersion"},
        [](nlohmann::json& j) { j.erase("ociVersion"); });
+  // Valid, but not supported: refused as cleanly as the invalid ones.
+  edit("time offsets", {"linux.timeOffsets", "not supported"},
+       [](nlohmann::json& j) {
+         j["linux"]["namespaces"].push_back({{"type", "time"}});
+         j["linux"]["timeOffsets"] = {
+             {"monotonic", {{"secs", 86400}, {"nanosecs", 0}}}};
+       });
   return cases;
 }
 

@@ -144,25 +144,6 @@ absl::StatusOr<Pid> SpawnRunbox(const DualHost& env, Host& host,
   return child.pid;
 }
 
-absl::StatusOr<ExitStatus> Reap(Host& host, Pid pid) {
-  absl::StatusOr<std::optional<WaitResult>> r;
-  do {
-    r = host.Wait(pid, WaitFlags::kNone);
-  } while (IsErrno(r, EINTR));
-  if (!r.ok()) return r.status();
-  if (!r->has_value()) return absl::InternalError("wait returned nothing");
-  return (*r)->status;
-}
-
-void ReapExited(Host& host) {
-  while (true) {
-    absl::StatusOr<std::optional<WaitResult>> r =
-        host.Wait(Pid{0}, WaitFlags::kNoHang);
-    if (IsErrno(r, EINTR)) continue;
-    if (!r.ok() || !r->has_value()) return;
-  }
-}
-
 class ResourcesAcceptanceTest : public DualHostTest {
  protected:
   void SetUp() override { RegisterRunboxAndBusybox(env()); }

@@ -62,6 +62,14 @@ absl::StatusOr<LoadedConfig> LoadConfig(Host& host, absl::string_view bundle) {
   if (!config->process) {
     return absl::InvalidArgumentError("config.json: process: required to create a container");
   }
+  // Valid by the spec, not yet done by runbox: refused before any side
+  // effect rather than ignored. (Offsets must be written before the first
+  // process enters the time namespace, which a clone into it already is.)
+  if (config->linux && !config->linux->time_offsets.empty()) {
+    return absl::UnimplementedError(
+        "config.json: linux.timeOffsets: time namespace offsets are not "
+        "supported by runbox yet");
+  }
   loaded.config = std::move(*config);
   return loaded;
 }

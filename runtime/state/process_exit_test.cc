@@ -25,16 +25,6 @@ using ::testing::Optional;
 
 DUAL_HOST_CHILD(ExitNow) { return 0; }
 
-absl::StatusOr<ExitStatus> Reap(Host& host, Pid pid) {
-  absl::StatusOr<std::optional<WaitResult>> r;
-  do {
-    r = host.Wait(pid, WaitFlags::kNone);
-  } while (IsErrno(r, EINTR));
-  if (!r.ok()) return r.status();
-  if (!r->has_value()) return absl::InternalError("no wait result");
-  return (*r)->status;
-}
-
 // Blocks until `pid` has exited (its pidfd polls readable); no real sleep.
 absl::Status AwaitExit(Host& host, Pid pid) {
   ASSIGN_OR_RETURN(Fd pidfd, host.PidfdOpen(pid));

@@ -360,4 +360,23 @@ void RemoveTree(Host& host, const Fd& dir, const std::string& name) {
   (void)host.UnlinkAt(dir, name, UnlinkFlags::kRemoveDir);
 }
 
+absl::StatusOr<ExitStatus> Reap(Host& host, Pid pid) {
+  absl::StatusOr<std::optional<WaitResult>> r;
+  do {
+    r = host.Wait(pid, WaitFlags::kNone);
+  } while (IsErrno(r, EINTR));
+  if (!r.ok()) return r.status();
+  if (!r->has_value()) return absl::InternalError("wait returned nothing");
+  return (*r)->status;
+}
+
+void ReapExited(Host& host) {
+  while (true) {
+    absl::StatusOr<std::optional<WaitResult>> r =
+        host.Wait(Pid{0}, WaitFlags::kNoHang);
+    if (IsErrno(r, EINTR)) continue;
+    if (!r.ok() || !r->has_value()) return;
+  }
+}
+
 }  // namespace runbox

@@ -148,6 +148,13 @@ class DualHost {
 std::optional<ExitStatus> RunFakeUntilExit(fake::FakeKernel& kernel, Pid pid,
                                            uint64_t seed);
 
+// Waits for child `pid` (restarting on EINTR) and returns how it ended.
+absl::StatusOr<ExitStatus> Reap(Host& host, Pid pid);
+
+// Reaps every child that has already exited (orphaned supervisors reparent
+// to a test that made itself a subreaper); returns at once otherwise.
+void ReapExited(Host& host);
+
 // rm -rf of `name` in `dir`; best effort (test scratch space).
 void RemoveTree(Host& host, const Fd& dir, const std::string& name);
 

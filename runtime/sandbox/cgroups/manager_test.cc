@@ -75,16 +75,6 @@ std::string LayoutName(fake::CgroupLayout layout) {
   return "Fake";
 }
 
-absl::StatusOr<ExitStatus> Reap(Host& host, Pid pid) {
-  absl::StatusOr<std::optional<WaitResult>> r;
-  do {
-    r = host.Wait(pid, WaitFlags::kNone);
-  } while (IsErrno(r, EINTR));
-  if (!r.ok()) return r.status();
-  if (!r->has_value()) return absl::InternalError("wait returned nothing");
-  return (*r)->status;
-}
-
 // "/runbox-test-<hex>": a cgroup name no other run uses.
 std::string UniqueCgroup(Host& host) {
   return absl::StrCat("/runbox-test-", absl::Hex(host.RandomUint64()));

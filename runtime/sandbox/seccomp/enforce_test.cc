@@ -142,16 +142,6 @@ DUAL_HOST_CHILD(NotifyAgent) {
   return 0;
 }
 
-absl::StatusOr<ExitStatus> Reap(Host& host, Pid pid) {
-  absl::StatusOr<std::optional<WaitResult>> r;
-  do {
-    r = host.Wait(pid, WaitFlags::kNone);
-  } while (IsErrno(r, EINTR));
-  if (!r.ok()) return r.status();
-  if (!r->has_value()) return absl::InternalError("no wait result");
-  return (*r)->status;
-}
-
 class SeccompEnforceTest : public DualHostTest {
  protected:
   void SetUp() override {
