@@ -169,6 +169,7 @@ absl::Status ExecUserProcess(Host& host, const ContainerProcess& target) {
   if (target.seccomp != nullptr && process.no_new_privileges) {
     RETURN_IF_ERROR(InstallSeccomp(host, *target.seccomp, target.state_json));
   }
+  if (target.before_exec) RETURN_IF_ERROR(target.before_exec());
   ExecRequest request;
   request.path = path;
   request.argv = process.args;

@@ -6,6 +6,7 @@
 #ifndef RUNBOX_RUNTIME_SANDBOX_EXEC_PROCESS_H_
 #define RUNBOX_RUNTIME_SANDBOX_EXEC_PROCESS_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,9 @@ struct ContainerProcess {
   const spec::Personality* personality = nullptr;  // linux.personality
   // The container's state, for the seccomp agent (SeccompProcessState).
   std::string state_json;
+  // Runs last, right before the exec, with the process's final privileges
+  // and seccomp filter: init's startContainer hooks, where runc runs them.
+  std::function<absl::Status()> before_exec;
 };
 
 // Applies, in order: oomScoreAdj, rlimits, HOME, no_new_privs, seccomp when
@@ -58,9 +62,9 @@ struct ContainerProcess {
 // filter need not allow what runbox itself calls), then the exec. Each
 // chdir is checked (EnterWorkingDirectory).
 //
-// The startContainer hooks run before this, with init's privileges (runc
-// runs them after the drop, as the container's user); the state the
-// seccomp agent gets is the caller's `state_json`.
+// `before_exec` runs after all of it, as runc runs the startContainer
+// hooks: as the container's user, with its capabilities and its seccomp
+// filter. The state the seccomp agent gets is the caller's `state_json`.
 //
 // fds: the process keeps 0-2 and the preserved fds (3..), which its parent
 // mapped in without close-on-exec; every fd the host API opens is

@@ -212,7 +212,9 @@ TEST(ExecUserProcessTest, SeccompWithoutNoNewPrivsBeforeTheDrop) {
 // With no_new_privs, as late as possible: after the drop, the personality
 // and the PATH search, right before the exec, so the filter need not allow
 // what runbox itself calls.
-TEST(ExecUserProcessTest, SeccompWithNoNewPrivsRightBeforeExec) {
+// With no_new_privs the filter comes last of runbox's own steps; then the
+// startContainer hooks (before_exec) run under it, as in runc; then exec.
+TEST(ExecUserProcessTest, SeccompWithNoNewPrivsThenHooksRightBeforeExec) {
   StrictMock<MockHost> host;
   spec::Process process = TestProcess();
   process.oom_score_adj.reset();
@@ -226,6 +228,8 @@ TEST(ExecUserProcessTest, SeccompWithNoNewPrivsRightBeforeExec) {
   target.process = &process;
   target.seccomp = &filter;
   target.personality = &persona;
+  ::testing::MockFunction<absl::Status()> start_hooks;
+  target.before_exec = start_hooks.AsStdFunction();
   InSequence seq;
   EXPECT_CALL(host, SetNoNewPrivs()).WillOnce(Return(absl::OkStatus()));
   ExpectOpenDir(host, "/work", 11);
@@ -247,6 +251,7 @@ TEST(ExecUserProcessTest, SeccompWithNoNewPrivsRightBeforeExec) {
   EXPECT_CALL(host, SetSeccompFilter(_, _)).WillOnce([](auto, auto) {
     return absl::StatusOr<Fd>(Fd());
   });
+  EXPECT_CALL(start_hooks, Call()).WillOnce(Return(absl::OkStatus()));
   EXPECT_CALL(host, Exec(_)).WillOnce(Return(ErrnoError(EACCES, "execve")));
   EXPECT_THAT(ExecUserProcess(host, target), HasErrno(EACCES));
 }

@@ -145,10 +145,15 @@ absl::Status RunInit(Host& host, const InitArgs& args, const Fd& sync) {
   RETURN_IF_ERROR(ExpectSync(host, sync, "start", "supervisor").status());
   ASSIGN_OR_RETURN(state_json,
                    HookState(args, config, pid, ContainerStatus::kCreated));
-  RETURN_IF_ERROR(RunHooks(host, config.hooks.start_container,
-                           "startContainer", state_json));
-  return ExecUserProcess(host,
-                         ContainerProcessOf(config, seccomp, seccomp_state));
+  ContainerProcess target = ContainerProcessOf(config, seccomp, seccomp_state);
+  // runtime.md: startContainer hooks run in the container after start, before
+  // the user's program; like runc we run them as the container's process
+  // would run, after the privilege drop and the seccomp filter.
+  target.before_exec = [&]() {
+    return RunHooks(host, config.hooks.start_container, "startContainer",
+                    state_json);
+  };
+  return ExecUserProcess(host, target);
 }
 
 // `runbox init --exec`: a process for `runbox exec`, already in the
