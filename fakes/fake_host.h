@@ -142,6 +142,9 @@ class FakeHost final : public Host, public FdOwner {
       absl::string_view path) override;
   absl::StatusOr<std::vector<std::string>> CgroupChildren(
       absl::string_view path) override;
+  absl::Status CgroupAttachDeviceFilter(absl::string_view path,
+                                        absl::Span<const uint8_t> program,
+                                        absl::string_view license) override;
 
   // Seccomp.
   absl::Status SetNoNewPrivs() override;
@@ -227,6 +230,12 @@ class FakeHost final : public Host, public FdOwner {
                                         absl::string_view path) const;
   // cgroup.procs with pids of the caller's namespace.
   absl::Status AddToCgroup(Process& self, absl::string_view path, Pid pid);
+  // EPERM when `file` is a device node the v2 device programs of `self`'s
+  // cgroups refuse for the open mode in `flags` (may_open's devcgroup
+  // check).
+  absl::Status CheckDeviceCgroup(const Process& self, const OpenFile& file,
+                                 OpenFlags flags,
+                                 absl::string_view path) const;
   absl::StatusOr<std::vector<Pid>> CgroupPidsAs(const Process& self,
                                                 absl::string_view path) const;
 

@@ -20,10 +20,54 @@ absl::StatusOr<Fd> FakeHost::OpenAt(const Fd& dir, absl::string_view path,
                                     const OpenHow& how) {
   FAKE_ENTER("openat2");
   ASSIGN_OR_RETURN(InodeRef at, DirOf(*self, dir));
-  ASSIGN_OR_RETURN(std::shared_ptr<OpenFile> file,
-                   k_.fs.OpenAt(self->path, at, path, how));
+  absl::StatusOr<std::shared_ptr<OpenFile>> opened =
+      k_.fs.OpenAt(self->path, at, path, how);
+  if (!opened.ok()) {
+    // Linux asks the device cgroup before the driver's open, so a device
+    // the fake does not model still gives EPERM when the cgroup refuses it.
+    if (!Has(how.flags, OpenFlags::kPath)) {
+      OpenHow probe;
+      probe.flags = OpenFlags::kPath;
+      if (Has(how.flags, OpenFlags::kNoFollow)) {
+        probe.flags = probe.flags | OpenFlags::kNoFollow;
+      }
+      probe.resolve = how.resolve;
+      absl::StatusOr<std::shared_ptr<OpenFile>> node =
+          k_.fs.OpenAt(self->path, at, path, probe);
+      if (node.ok()) {
+        RETURN_IF_ERROR(CheckDeviceCgroup(*self, **node, how.flags, path));
+      }
+    }
+    return opened.status();
+  }
+  std::shared_ptr<OpenFile> file = *std::move(opened);
+  RETURN_IF_ERROR(CheckDeviceCgroup(*self, *file, how.flags, path));
   return Install(*self, std::move(file),
                  !Has(how.flags, OpenFlags::kKeepOnExec));
+}
+
+absl::Status FakeHost::CheckDeviceCgroup(const Process& self,
+                                         const OpenFile& file, OpenFlags flags,
+                                         absl::string_view path) const {
+  if (Has(flags, OpenFlags::kPath)) return absl::OkStatus();
+  absl::StatusOr<FileStat> st = file.Stat();
+  if (!st.ok()) return absl::OkStatus();
+  if (st->type != FileType::kCharDevice && st->type != FileType::kBlockDevice) {
+    return absl::OkStatus();
+  }
+  DeviceAccess access;
+  access.type = st->type == FileType::kCharDevice ? kBpfDevChar : kBpfDevBlock;
+  if (!Has(flags, OpenFlags::kWriteOnly)) access.access |= kBpfAccRead;
+  if (Has(flags, OpenFlags::kWriteOnly) || Has(flags, OpenFlags::kReadWrite)) {
+    access.access |= kBpfAccWrite;
+  }
+  access.major = st->rdev.major;
+  access.minor = st->rdev.minor;
+  if (k_.cgroups->DeviceAllowed(Pid{self.root_pid()}, access)) {
+    return absl::OkStatus();
+  }
+  return ErrnoError(
+      EPERM, absl::StrCat("openat2 \"", path, "\": device cgroup denies"));
 }
 
 absl::Status FakeHost::Close(Fd fd) {
@@ -122,6 +166,15 @@ absl::Status FakeHost::MknodAt(const Fd& dir, absl::string_view path,
                                FileType type, uint32_t mode, DeviceNumber dev) {
   FAKE_ENTER("mknodat");
   ASSIGN_OR_RETURN(InodeRef at, DirOf(*self, dir));
+  if ((type == FileType::kCharDevice || type == FileType::kBlockDevice) &&
+      !k_.cgroups->DeviceAllowed(
+          Pid{self->root_pid()},
+          DeviceAccess{
+              type == FileType::kCharDevice ? kBpfDevChar : kBpfDevBlock,
+              kBpfAccMknod, dev.major, dev.minor})) {
+    return ErrnoError(
+        EPERM, absl::StrCat("mknodat \"", path, "\": device cgroup denies"));
+  }
   return k_.fs.MknodAt(self->path, at, path, type, mode, dev);
 }
 

@@ -254,6 +254,13 @@ absl::StatusOr<std::vector<std::string>> FakeHost::CgroupChildren(
   return k_.cgroups->Children(path);
 }
 
+absl::Status FakeHost::CgroupAttachDeviceFilter(
+    absl::string_view path, absl::Span<const uint8_t> program,
+    absl::string_view license) {
+  FAKE_ENTER("bpf (cgroup device)");
+  return k_.cgroups->AttachDeviceProgram(path, program, license);
+}
+
 absl::Status FakeHost::AddToCgroup(Process& self, absl::string_view path,
                                    Pid pid) {
   // Pid 0 is the writer itself, as for cgroup.procs.

@@ -350,6 +350,11 @@ std::vector<std::string> FakeKernel::CgroupPaths() const {
   return impl_->cgroups->AllPaths();
 }
 
+absl::StatusOr<std::vector<uint8_t>> FakeKernel::CgroupDeviceProgram(
+    absl::string_view path) const {
+  return impl_->cgroups->DeviceProgram(path);
+}
+
 absl::Status FakeKernel::SimulateOomKill(absl::string_view path) {
   return impl_->cgroups->SimulateOomKill(path);
 }

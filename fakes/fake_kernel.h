@@ -190,6 +190,10 @@ class FakeKernel {
   std::optional<std::string> SysctlOf(Pid pid, absl::string_view key) const;
   std::optional<IdMaps> IdMapsOf(Pid pid) const;
   std::vector<std::string> CgroupPaths() const;  // Every cgroup that exists.
+  // The v2 device program attached to the cgroup at absolute `path` (raw
+  // instructions; empty when none), ENOENT for no such cgroup.
+  absl::StatusOr<std::vector<uint8_t>> CgroupDeviceProgram(
+      absl::string_view path) const;
   // The OOM killer acting in the cgroup at absolute `path`: counts the
   // event and SIGKILLs the subtree's highest pid (CgroupModel::
   // SimulateOomKill). Call between Run calls, not from a process.

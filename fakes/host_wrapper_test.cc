@@ -346,6 +346,12 @@ class CountingHost final : public Host {
     ++calls;
     return inner_.CgroupChildren(path);
   }
+  absl::Status CgroupAttachDeviceFilter(absl::string_view path,
+                                        absl::Span<const uint8_t> program,
+                                        absl::string_view license) override {
+    ++calls;
+    return inner_.CgroupAttachDeviceFilter(path, program, license);
+  }
   absl::Status SetNoNewPrivs() override {
     ++calls;
     return inner_.SetNoNewPrivs();

@@ -6,12 +6,14 @@
 #ifndef RUNBOX_HOSTAPI_CGROUPS_H_
 #define RUNBOX_HOSTAPI_CGROUPS_H_
 
+#include <cstdint>
 #include <string>
 #include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "hostapi/types.h"
 
 namespace runbox {
@@ -49,6 +51,19 @@ class Cgroups {
   // Child cgroup names of `path`.
   virtual absl::StatusOr<std::vector<std::string>> CgroupChildren(
       absl::string_view path) = 0;
+  // The cgroup v2 device controller: `bpf`(2) BPF_PROG_LOAD of `program`
+  // (raw struct bpf_insn records, BPF_PROG_TYPE_CGROUP_DEVICE, `license`),
+  // then BPF_PROG_ATTACH to the v2 cgroup at `path` as BPF_CGROUP_DEVICE
+  // with BPF_F_ALLOW_MULTI, then BPF_PROG_DETACH of every device program
+  // that was attached to that cgroup before (BPF_PROG_QUERY), so a second
+  // call replaces the first, with no moment without a filter. Programs of
+  // ancestors stay and still apply: an access needs every one to allow it.
+  // The program returns 0 to refuse (the open or mknod fails EPERM). ENOENT
+  // for a missing cgroup, EBADF for a v1 cgroup, EINVAL for a program the
+  // verifier rejects, EPERM without CAP_SYS_ADMIN (or CAP_BPF).
+  virtual absl::Status CgroupAttachDeviceFilter(
+      absl::string_view path, absl::Span<const uint8_t> program,
+      absl::string_view license) = 0;
 };
 
 }  // namespace runbox

@@ -206,6 +206,8 @@ absl::string_view HostCallName(HostCall call) {
       return "cgroup_processes";
     case HostCall::kCgroupChildren:
       return "cgroup_children";
+    case HostCall::kBpfCgroupDevice:
+      return "bpf_cgroup_device";
     case HostCall::kSetNoNewPrivs:
       return "no_new_privs";
     case HostCall::kSetSeccompFilter:
@@ -457,6 +459,10 @@ static std::vector<int> ErrnoList(HostCall call) {
       return {ENOENT, EACCES, EMFILE, ENOMEM, ENODEV};
     case HostCall::kCgroupChildren:
       return {ENOENT, EACCES, EMFILE, ENOMEM};
+    case HostCall::kBpfCgroupDevice:
+      // EPERM: no CAP_SYS_ADMIN/CAP_BPF, or bpf disabled; EINVAL: the
+      // verifier refused the program; ENOMEM: the memlock rlimit.
+      return {EPERM, EINVAL, ENOMEM};
     case HostCall::kSetSeccompFilter:
       // ESRCH: SECCOMP_FILTER_FLAG_TSYNC met a thread it cannot sync.
       return {EINVAL, EACCES, ENOMEM, EBUSY, ESRCH};

@@ -150,9 +150,11 @@ enum class HostCall : uint8_t {
   kDenySetgroups,
   kWriteSysctl,
   kReadSysctl,
+  // Cgroups, later: the v2 device filter (load, attach, detach the old).
+  kBpfCgroupDevice,
 };
 inline constexpr int kHostCallCount =
-    static_cast<int>(HostCall::kReadSysctl) + 1;
+    static_cast<int>(HostCall::kBpfCgroupDevice) + 1;
 
 // Every HostCall, in enum order.
 const std::vector<HostCall>& AllHostCalls();

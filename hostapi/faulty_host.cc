@@ -505,6 +505,14 @@ absl::StatusOr<std::vector<std::string>> FaultyHost::CgroupChildren(
               [&] { return inner_.CgroupChildren(path); });
 }
 
+absl::Status FaultyHost::CgroupAttachDeviceFilter(
+    absl::string_view path, absl::Span<const uint8_t> program,
+    absl::string_view license) {
+  return Call(HostCall::kBpfCgroupDevice, [&] {
+    return inner_.CgroupAttachDeviceFilter(path, program, license);
+  });
+}
+
 // Seccomp.
 
 absl::Status FaultyHost::SetNoNewPrivs() {

@@ -148,6 +148,9 @@ class FaultyHost : public Host {
       absl::string_view path) override;
   absl::StatusOr<std::vector<std::string>> CgroupChildren(
       absl::string_view path) override;
+  absl::Status CgroupAttachDeviceFilter(absl::string_view path,
+                                        absl::Span<const uint8_t> program,
+                                        absl::string_view license) override;
 
   // Seccomp.
   absl::Status SetNoNewPrivs() override;

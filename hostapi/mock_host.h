@@ -187,6 +187,10 @@ class MockHost : public Host, public FdOwner {
               (absl::string_view path), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<std::string>>, CgroupChildren,
               (absl::string_view path), (override));
+  MOCK_METHOD(absl::Status, CgroupAttachDeviceFilter,
+              (absl::string_view path, absl::Span<const uint8_t> program,
+               absl::string_view license),
+              (override));
 
   // Seccomp.
   MOCK_METHOD(absl::Status, SetNoNewPrivs, (), (override));

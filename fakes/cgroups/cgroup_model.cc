@@ -147,6 +147,7 @@ struct CgroupModel::Node {
   bool freezer_self = false;                 // v1 freezer.state FROZEN.
   bool devices_allow_all = true;             // v1 devices behaviour.
   std::vector<DeviceRule> device_rules;      // Its exceptions.
+  std::vector<uint8_t> device_program;       // v2 eBPF device filter.
   uint64_t oom_kills = 0;                    // OOM kills in the cgroup itself.
   uint64_t oom_kills_subtree = 0;  // In it and its descendants (v2 events).
 
@@ -804,6 +805,43 @@ std::vector<std::string> CgroupModel::AllPaths() const {
   std::vector<std::string> out;
   for (const auto& h : hierarchies_) CollectPaths(*h, h->root, out);
   return out;
+}
+
+absl::Status CgroupModel::AttachDeviceProgram(absl::string_view path,
+                                              absl::Span<const uint8_t> program,
+                                              absl::string_view license) {
+  ASSIGN_OR_RETURN(Location loc, Find(path));
+  if (loc.h->version != CgroupVersion::kV2) {
+    return ErrnoError(EBADF, absl::StrCat("bpf: cgroup \"", path,
+                                          "\" is not a cgroup v2 directory"));
+  }
+  RETURN_IF_ERROR(CheckDeviceProgram(program));
+  (void)license;  // Only GPL-only helpers care; device filters call none.
+  loc.node->device_program.assign(program.begin(), program.end());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<uint8_t>> CgroupModel::DeviceProgram(
+    absl::string_view path) const {
+  ASSIGN_OR_RETURN(Location loc, Find(path));
+  return loc.node->device_program;
+}
+
+bool CgroupModel::DeviceAllowed(Pid pid, const DeviceAccess& access) const {
+  for (const auto& h : hierarchies_) {
+    if (h->version != CgroupVersion::kV2) continue;
+    auto it = h->members.find(pid);
+    const Node* node = it == h->members.end() ? &h->root : it->second;
+    for (const Node* n = node; n != nullptr; n = n->parent) {
+      if (n->device_program.empty()) continue;
+      absl::StatusOr<bool> allowed =
+          RunDeviceProgram(n->device_program, access);
+      // Attach checked the program; a run-time fault denies, as a verifier
+      // would never have let it load.
+      if (!allowed.ok() || !*allowed) return false;
+    }
+  }
+  return true;
 }
 
 std::vector<std::string> CgroupModel::CgroupLines(Pid pid) const {

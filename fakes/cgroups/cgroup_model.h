@@ -14,7 +14,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "fakes/cgroups/cgroup_layout.h"
+#include "fakes/cgroups/device_program.h"
 #include "hostapi/cgroups.h"
 #include "hostapi/types.h"
 
@@ -129,6 +131,21 @@ class CgroupModel {
   // subtree has no process to kill. For tests: nothing in the model uses
   // memory.
   absl::Status SimulateOomKill(absl::string_view path);
+
+  // The v2 device controller (Cgroups::CgroupAttachDeviceFilter): the
+  // program replaces the one attached to the cgroup itself. ENOENT for an
+  // unknown cgroup, EBADF for a v1 one (as the kernel refuses a v1 cgroup
+  // fd), EINVAL for a program CheckDeviceProgram refuses.
+  absl::Status AttachDeviceProgram(absl::string_view path,
+                                   absl::Span<const uint8_t> program,
+                                   absl::string_view license);
+  // The program attached to the cgroup itself, empty when none (for tests).
+  absl::StatusOr<std::vector<uint8_t>> DeviceProgram(
+      absl::string_view path) const;
+  // Whether the device programs of `pid`'s v2 cgroup and of its ancestors
+  // all allow `access` (an open or mknod of a device node); true when none
+  // is attached. v1 devices.allow rules are recorded, not enforced.
+  bool DeviceAllowed(Pid pid, const DeviceAccess& access) const;
 
   // Every cgroup (hierarchy roots included) as an absolute path, hierarchy
   // by hierarchy in mount order, parents before children.

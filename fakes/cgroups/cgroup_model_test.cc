@@ -674,5 +674,51 @@ TEST(CgroupLegacyTest, IsFrozenOnlyForMembers) {
   EXPECT_FALSE(m.IsFrozen(Pid{123}));
 }
 
+// The v2 device controller: programs of the cgroup and its ancestors all
+// decide; v1 cgroups cannot take one.
+TEST(CgroupDeviceProgramTest, AncestorsAndSelfMustAllAllow) {
+  // "return r0 = (minor != 3)": mov32 r0, 1; ldxw r2, [r1 + 8];
+  // jne r2, 3, +1; mov32 r0, 0; exit.
+  const std::vector<uint8_t> deny_minor_3 = {
+      0xb4, 0x00, 0,    0,    1,    0,    0, 0, 0x61, 0x12, 8,    0,    0, 0,
+      0,    0,    0x55, 0x02, 1,    0,    3, 0, 0,    0,    0xb4, 0x00, 0, 0,
+      0,    0,    0,    0,    0x95, 0x00, 0, 0, 0,    0,    0,    0};
+  // "return minor != 5", the same with 5.
+  std::vector<uint8_t> deny_minor_5 = deny_minor_3;
+  deny_minor_5[20] = 5;
+  CgroupModel m(CgroupLayout::kHybrid);
+  const std::string a = "/sys/fs/cgroup/unified/a";
+  ASSERT_OK(m.Create(a));
+  ASSERT_OK(m.Create(a + "/b"));
+  ASSERT_OK(m.AddProcess(a + "/b", Pid{7}));
+  const DeviceAccess null{kBpfDevChar, kBpfAccRead, 1, 3};
+  const DeviceAccess zero{kBpfDevChar, kBpfAccRead, 1, 5};
+  EXPECT_TRUE(m.DeviceAllowed(Pid{7}, null));
+  ASSERT_OK(m.AttachDeviceProgram(a, deny_minor_3, "Apache"));
+  ASSERT_OK(m.AttachDeviceProgram(a + "/b", deny_minor_5, "Apache"));
+  EXPECT_FALSE(m.DeviceAllowed(Pid{7}, null));
+  EXPECT_FALSE(m.DeviceAllowed(Pid{7}, zero));
+  EXPECT_TRUE(m.DeviceAllowed(Pid{7}, DeviceAccess{kBpfDevChar, 2, 1, 7}));
+  // Not a member: the root has no program.
+  EXPECT_TRUE(m.DeviceAllowed(Pid{8}, null));
+  // Replacing b's program.
+  ASSERT_OK(m.AttachDeviceProgram(a + "/b", deny_minor_3, "Apache"));
+  EXPECT_TRUE(m.DeviceAllowed(Pid{7}, zero));
+  ASSERT_OK_AND_ASSIGN(std::vector<uint8_t> attached, m.DeviceProgram(a));
+  EXPECT_EQ(attached, deny_minor_3);
+
+  EXPECT_THAT(
+      m.AttachDeviceProgram("/sys/fs/cgroup/devices", deny_minor_3, "Apache"),
+      HasErrno(EBADF));
+  EXPECT_THAT(m.AttachDeviceProgram(a + "/missing", deny_minor_3, "Apache"),
+              HasErrno(ENOENT));
+  // Falls off the end (no exit).
+  EXPECT_THAT(
+      m.AttachDeviceProgram(
+          a, std::vector<uint8_t>(deny_minor_3.begin(), deny_minor_3.end() - 8),
+          "Apache"),
+      HasErrno(EINVAL));
+}
+
 }  // namespace
 }  // namespace runbox::fake

@@ -554,6 +554,23 @@ int JoinMountAndPrint(Host& host, const Args& a) {
   return WriteAll(host, 1, absl::string_view(buf, *n)) ? 0 : 3;
 }
 
+// try-open PATH MODE: opens PATH for MODE ("r", "w" or "rw"), as a device
+// cgroup case needs: 0 when it opens, 1 on EPERM, 2 on another error.
+int TryOpen(Host& host, const Args& a) {
+  if (a.size() != 4) return kUsage;
+  OpenHow how;
+  if (a[3] == "w") {
+    how.flags = OpenFlags::kWriteOnly;
+  } else if (a[3] == "rw") {
+    how.flags = OpenFlags::kReadWrite;
+  } else if (a[3] != "r") {
+    return kUsage;
+  }
+  absl::StatusOr<Fd> file = host.OpenAt(Fd::Cwd(), a[2], how);
+  if (file.ok()) return 0;
+  return IsErrno(file.status(), EPERM) ? 1 : 2;
+}
+
 }  // namespace
 
 int ContractHelperMain(Host& host, const std::vector<std::string>& argv) {
@@ -595,6 +612,7 @@ int ContractHelperMain(Host& host, const std::vector<std::string>& argv) {
           {"move-root", MoveRoot},
           {"join-mount-and-print", JoinMountAndPrint},
           {"creds", CredentialsScript},
+          {"try-open", TryOpen},
       };
   if (argv.size() < 2) return kUsage;
   auto it = commands->find(argv[1]);

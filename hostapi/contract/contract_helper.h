@@ -96,6 +96,8 @@ namespace runbox::contract {
 //   join-mount-and-print PID PATH  setns into the mount namespace of
 //                             PID, write the content of PATH to fd 1; exit
 //                             1..5 on a failed step.
+//   try-open PATH MODE        open PATH for MODE (r, w or rw): exit 0 when
+//                             it opens, 1 on EPERM, 2 on another error.
 // Unknown subcommands and bad arguments exit 100.
 int ContractHelperMain(Host& host, const std::vector<std::string>& argv);
 

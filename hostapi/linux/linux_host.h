@@ -144,6 +144,9 @@ class LinuxHost final : public Host, public FdOwner {
       absl::string_view path) override;
   absl::StatusOr<std::vector<std::string>> CgroupChildren(
       absl::string_view path) override;
+  absl::Status CgroupAttachDeviceFilter(absl::string_view path,
+                                        absl::Span<const uint8_t> program,
+                                        absl::string_view license) override;
 
   // Seccomp (seccomp_linux.cc).
   absl::Status SetNoNewPrivs() override;

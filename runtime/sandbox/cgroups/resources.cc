@@ -289,14 +289,21 @@ absl::StatusOr<ResourceNotes> ApplyResources(Host& host,
       RETURN_IF_ERROR(internal::WriteRdma(host, dir->path, resources.rdma));
     }
   }
+  // The devices controller that governs the container: v1's when a v1
+  // hierarchy binds it (legacy and hybrid hosts; the v2 mount of a hybrid
+  // host offers no device controller, and runc's fs driver writes only v1
+  // there), else the v2 eBPF filter (unified hosts, as runc's fs2 driver).
+  // Never both: one rule list, one enforcer, as runc.
   if (!resources.devices.empty()) {
     if (std::optional<std::string> devices = manager.V1Path("devices")) {
       RETURN_IF_ERROR(
           internal::WriteDevicesV1(host, *devices, resources.devices));
+    } else if (std::optional<std::string> v2 = manager.V2Path()) {
+      RETURN_IF_ERROR(internal::WriteDevicesV2(host, *v2, resources.devices));
     } else {
       notes.push_back(
-          "linux.resources.devices are not enforced: there is no v1 devices "
-          "controller, and runbox has no cgroup v2 (eBPF) device filter");
+          "linux.resources.devices are not enforced: no devices controller "
+          "is mounted");
     }
   }
   // Last, so that a unified value overrides what the fields above wrote

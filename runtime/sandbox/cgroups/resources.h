@@ -52,9 +52,11 @@ using ResourceNotes = std::vector<std::string>;
 // is skipped with a note, as runc's cgroupfs driver skips an unmounted
 // subsystem. Memory limit and memory+swap limit on v1 are written in the order
 // the kernel accepts (the swap limit first when it rises), so raising and
-// lowering both work. v1 device rules are written in order (a config's leading
-// deny-all first, then each allow), only when resources.devices is not
-// empty; on v2 they are noted and skipped (no eBPF device filter).
+// lowering both work. Device rules are applied only when resources.devices is
+// not empty: to the v1 devices controller when one is mounted (written in
+// order, a config's leading deny-all first), else, on cgroup v2, as an eBPF
+// device program attached to the v2 directory (device_filter.h: runc's
+// emulator semantics, default deny), which replaces the one before.
 // linux.resources.unified keys are written verbatim to the v2 directory, after
 // everything else; a key with "/" or "..", or unified on a host without
 // cgroup2, is InvalidArgument before anything is written. The first failing

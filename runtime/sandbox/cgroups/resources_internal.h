@@ -54,6 +54,10 @@ absl::Status WriteHugetlb(Host& host, const ControllerDir& dir,
                           const spec::HugepageLimit& limit);
 absl::Status WriteDevicesV1(Host& host, const std::string& path,
                             const std::vector<spec::DeviceRule>& rules);
+// The rules as one eBPF device program attached to the v2 directory,
+// replacing the one attached before (runc's semantics: device_filter.h).
+absl::Status WriteDevicesV2(Host& host, const std::string& path,
+                            const std::vector<spec::DeviceRule>& rules);
 absl::Status WriteRdma(Host& host, const std::string& path,
                        const std::map<std::string, spec::Rdma>& rdma);
 // Enables every controller the v2 root offers in each level above the

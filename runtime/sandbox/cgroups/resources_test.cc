@@ -24,6 +24,7 @@
 #include "hostapi/status_matchers.h"
 #include "runtime/common/io.h"
 #include "runtime/sandbox/cgroups/cgroup_path.h"
+#include "runtime/sandbox/cgroups/device_filter.h"
 #include "runtime/sandbox/cgroups/hierarchy.h"
 #include "runtime/sandbox/cgroups/manager.h"
 #include "runtime/sandbox/cgroups/oom.h"
@@ -160,6 +161,21 @@ DUAL_HOST_CHILD(BlockOnPipe) {
 
 DUAL_HOST_CHILD(ExitZero) { return 0; }
 
+// Waits for a byte on fd 3 (its cue to have been moved into a cgroup), then
+// opens args[0] for reading. Exit 0: opened; 1: EPERM; 2: another error.
+DUAL_HOST_CHILD(OpenOnCue) {
+  Fd cue(3, nullptr);  // Borrowed.
+  char c = 0;
+  absl::StatusOr<size_t> n;
+  do {
+    n = host.Read(cue, absl::MakeSpan(&c, 1));
+  } while (IsErrno(n, EINTR));
+  if (args.empty()) return 2;
+  absl::StatusOr<Fd> file = host.OpenAt(Fd::Cwd(), args[0], {});
+  if (file.ok()) return 0;
+  return IsErrno(file, EPERM) ? 1 : 2;
+}
+
 // Waits for a byte on fd 3, then forks once (a spawn of this test binary
 // running ExitZero; args[0] is its path). Exit 0: the fork was refused
 // EAGAIN; 1: it succeeded; 2: another error.
@@ -225,7 +241,8 @@ class ResourcesTest : public ::testing::TestWithParam<std::string> {
   // Runs `body` with the manager of a fresh, created cgroup
   // "/runbox-test-<hex>/c", removed afterwards whatever happened.
   void RunWithManager(std::function<void(Host&, CgroupManager&)> body) {
-    env().Run([&](Host& host, const std::string&) {
+    env().Run([&](Host& host, const std::string& dir) {
+      dir_ = dir;
       if (!IsFake()) {
         if (std::optional<std::string> reason = LinuxSkipReason(host)) {
           GTEST_SKIP() << *reason;
@@ -247,8 +264,12 @@ class ResourcesTest : public ::testing::TestWithParam<std::string> {
     });
   }
 
+  // Inside RunWithManager: a fresh directory the body may fill.
+  const std::string& dir() const { return dir_; }
+
  private:
   std::unique_ptr<DualHost> env_;
+  std::string dir_;
 };
 
 TEST_P(ResourcesTest, CreateTimeResourcesReadBack) {
@@ -353,23 +374,99 @@ TEST_P(ResourcesTest, MemoryLimitsRiseAndFallInAnOrderTheKernelAccepts) {
   });
 }
 
-TEST_P(ResourcesTest, DeviceRulesOnV1NotedOnV2) {
+// A member of the cgroup opens `path` for reading: 0 opened, 1 EPERM.
+int OpenInCgroup(DualHost& env, Host& host, CgroupManager& m,
+                 const std::string& path) {
+  absl::StatusOr<PipeFds> cue = host.Pipe();
+  if (!cue.ok()) return -1;
+  absl::StatusOr<SpawnResult> child =
+      env.SpawnChild(host, {"OpenOnCue", {path}}, {FdMapping{&cue->read, 3}});
+  if (!child.ok()) return -1;
+  EXPECT_OK(m.AddProcess(child->pid));
+  EXPECT_OK(host.Write(cue->write, absl::MakeConstSpan("!", 1)).status());
+  absl::StatusOr<ExitStatus> status = Reap(host, child->pid);
+  if (!status.ok() || status->kind != ExitStatus::Kind::kExited) return -1;
+  return status->code;
+}
+
+// v1's devices controller where one is mounted (this hybrid machine, the
+// fake's hybrid and legacy layouts); otherwise (pure v2) the eBPF filter,
+// checked by what a member may open.
+TEST_P(ResourcesTest, DeviceRulesOnV1FilterOnV2) {
   RunWithManager([&](Host& host, CgroupManager& m) {
     spec::Linux linux;
-    linux.resources.emplace().devices.push_back(spec::DeviceRule{
-        false, spec::DeviceRuleType::kAll, std::nullopt, std::nullopt, "rwm"});
+    linux.resources.emplace().devices = {
+        spec::DeviceRule{false, spec::DeviceRuleType::kAll, std::nullopt,
+                         std::nullopt, "rwm"},
+        spec::DeviceRule{true, spec::DeviceRuleType::kChar, 10, 229, "rw"}};
     spec::Resources r;
     r.devices = ContainerDeviceRules(linux);
     ASSERT_OK_AND_ASSIGN(ResourceNotes notes, ApplyResources(host, m, r));
+    EXPECT_THAT(notes, Not(Contains(HasSubstr("devices are not enforced"))));
     if (m.V1Path("devices").has_value()) {
       ASSERT_OK_AND_ASSIGN(std::string list,
                            Read(host, m.V1Path("devices"), "devices.list"));
       EXPECT_THAT(list, HasSubstr("c 1:3 rwm"));
       EXPECT_THAT(list, HasSubstr("c 136:* rwm"));
+      EXPECT_THAT(list, HasSubstr("c 10:229 rw"));
       EXPECT_THAT(list, Not(HasSubstr("a *:* rwm")));
-    } else {
-      EXPECT_THAT(notes, Contains(HasSubstr("devices are not enforced")));
+      return;
     }
+    ASSERT_TRUE(m.V2Path().has_value());
+    // OpenInCgroup: 0 opened, 1 EPERM (the filter), 2 another error (an
+    // allowed device without a driver: the fake models only null and zero,
+    // and a host may lack fuse).
+    struct Node {
+      const char* name;
+      DeviceNumber dev;
+      bool denied;
+    };
+    for (const Node& node :
+         {Node{"null", {1, 3}, false}, Node{"tun", {10, 200}, true},
+          Node{"fuse", {10, 229}, false}}) {
+      SCOPED_TRACE(node.name);
+      const std::string path = absl::StrCat(dir(), "/", node.name);
+      ASSERT_OK(
+          host.MknodAt(Fd::Cwd(), path, FileType::kCharDevice, 0666, node.dev));
+      const int verdict = OpenInCgroup(env(), host, m, path);
+      EXPECT_NE(verdict, -1);
+      EXPECT_EQ(verdict == 1, node.denied) << verdict;
+    }
+    // `runbox update` passes no device rules: the filter stays.
+    ASSERT_OK(ApplyResources(host, m, UpdatableSubset(r)).status());
+    EXPECT_EQ(OpenInCgroup(env(), host, m, absl::StrCat(dir(), "/tun")), 1);
+    // A rule runc refuses is refused before anything is attached.
+    r.devices.push_back(
+        spec::DeviceRule{false, spec::DeviceRuleType::kChar, 136, 1, "r"});
+    EXPECT_THAT(ApplyResources(host, m, r),
+                StatusIs(absl::StatusCode::kInvalidArgument));
+    EXPECT_EQ(OpenInCgroup(env(), host, m, absl::StrCat(dir(), "/null")), 0);
+    EXPECT_EQ(OpenInCgroup(env(), host, m, absl::StrCat(dir(), "/tun")), 1);
+  });
+}
+
+// The generated filter itself, attached to the v2 directory wherever there
+// is one (also on hybrid hosts, where ApplyResources leaves devices to v1
+// and v1's root allows everything): on Linux this runs runc's default rule
+// set through the kernel's verifier and devcgroup hook.
+TEST_P(ResourcesTest, GeneratedFilterGovernsTheV2Members) {
+  RunWithManager([&](Host& host, CgroupManager& m) {
+    if (!m.V2Path().has_value()) GTEST_SKIP() << "no cgroup v2";
+    spec::Linux linux;
+    linux.resources.emplace().devices = {spec::DeviceRule{
+        false, spec::DeviceRuleType::kAll, std::nullopt, std::nullopt, "rwm"}};
+    ASSERT_OK_AND_ASSIGN(DeviceFilter filter,
+                         CompileDeviceFilter(ContainerDeviceRules(linux)));
+    ASSERT_OK(host.CgroupAttachDeviceFilter(*m.V2Path(), filter.Bytes(),
+                                            filter.license));
+    const std::string null = absl::StrCat(dir(), "/null");
+    const std::string tun = absl::StrCat(dir(), "/tun");
+    ASSERT_OK(host.MknodAt(Fd::Cwd(), null, FileType::kCharDevice, 0666,
+                           DeviceNumber{1, 3}));
+    ASSERT_OK(host.MknodAt(Fd::Cwd(), tun, FileType::kCharDevice, 0666,
+                           DeviceNumber{10, 200}));
+    EXPECT_EQ(OpenInCgroup(env(), host, m, null), 0);
+    EXPECT_EQ(OpenInCgroup(env(), host, m, tun), 1);
   });
 }
 

@@ -2,7 +2,8 @@
 // driver writes them (libcontainer/cgroups/fs2/*.go), with its v1 -> v2
 // conversions; and the writers v1 and v2 share (same file names or only a
 // suffix apart): cpuset, pids, hugetlb, rdma. Also the enabling of
-// controllers in the parents' cgroup.subtree_control.
+// controllers in the parents' cgroup.subtree_control, and the device rules
+// as an eBPF filter (runc's fs2/devices.go; generator in device_filter.h).
 #include <cerrno>
 
 #include "absl/algorithm/container.h"
@@ -12,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "hostapi/status.h"
 #include "runtime/sandbox/cgroups/cgroup_path.h"
+#include "runtime/sandbox/cgroups/device_filter.h"
 #include "runtime/sandbox/cgroups/resources_internal.h"
 
 namespace runbox::cgroups::internal {
@@ -170,6 +172,15 @@ absl::Status WriteRdma(Host& host, const std::string& path,
         WriteFile(host, path, "rdma.max", absl::StrJoin(parts, " ")));
   }
   return absl::OkStatus();
+}
+
+absl::Status WriteDevicesV2(Host& host, const std::string& path,
+                            const std::vector<spec::DeviceRule>& rules) {
+  absl::StatusOr<DeviceFilter> filter = CompileDeviceFilter(rules);
+  if (!filter.ok()) return Annotate(filter.status(), "linux.resources.devices");
+  return Annotate(
+      host.CgroupAttachDeviceFilter(path, filter->Bytes(), filter->license),
+      absl::StrCat("attach the device filter to cgroup \"", path, "\""));
 }
 
 absl::Status EnableV2Controllers(Host& host, const CgroupManager& manager) {
