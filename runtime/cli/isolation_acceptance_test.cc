@@ -233,11 +233,7 @@ TEST_P(IsolationAcceptanceTest, UserNamespaceMapsRootToAnUnprivilegedRange) {
 }
 
 // Linux only: see the file comment.
-INSTANTIATE_TEST_SUITE_P(, IsolationAcceptanceTest,
-                         ::testing::Values(std::string("Linux")),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           return info.param;
-                         });
+INSTANTIATE_LINUX_ONLY_TEST_SUITE(IsolationAcceptanceTest);
 
 }  // namespace
 }  // namespace runbox

@@ -68,24 +68,6 @@ absl::Status MakeBundle(Host& host, const DualHost& env,
                    ConfigJson(args).dump(2));
 }
 
-// The names in directory `path`, sorted; empty when it does not exist.
-std::vector<std::string> Entries(Host& host, const std::string& path) {
-  absl::StatusOr<Fd> dir =
-      host.OpenAt(Fd::Cwd(), path, {.flags = OpenFlags::kDirectory});
-  if (IsErrno(dir, ENOENT)) return {};
-  EXPECT_OK(dir.status());
-  if (!dir.ok()) return {};
-  absl::StatusOr<std::vector<DirEntry>> entries = host.ReadDir(*dir);
-  EXPECT_OK(entries.status());
-  std::vector<std::string> names;
-  if (!entries.ok()) return names;
-  for (const DirEntry& e : *entries) {
-    if (e.name != "." && e.name != "..") names.push_back(e.name);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 // What a state root may hold once no container is left: nothing, or the
 // root lock file that is never removed.
 void ExpectRootHoldsNoContainer(Host& host, const std::string& root) {

@@ -50,20 +50,6 @@ absl::Status MakeBundle(Host& host, const DualHost& env,
                    spec::SerializeConfig(config));
 }
 
-std::vector<std::string> Entries(Host& host, const std::string& path) {
-  absl::StatusOr<Fd> dir =
-      host.OpenAt(Fd::Cwd(), path, {.flags = OpenFlags::kDirectory});
-  if (!dir.ok()) return {};
-  absl::StatusOr<std::vector<DirEntry>> entries = host.ReadDir(*dir);
-  std::vector<std::string> names;
-  if (!entries.ok()) return names;
-  for (const DirEntry& e : *entries) {
-    if (e.name != "." && e.name != "..") names.push_back(e.name);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 // What is left of container `id` after delete --force, one line per leak.
 std::vector<std::string> Leftovers(Host& host, const std::string& root,
                                    const std::string& bundle,

@@ -3,6 +3,7 @@
 // DualHost, runfiles, and file and JSON helpers.
 #include "runtime/testing/cli_runner.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -135,6 +136,23 @@ std::optional<nlohmann::json> ParseJson(absl::string_view text) {
                                            /*allow_exceptions=*/false);
   if (j.is_discarded()) return std::nullopt;
   return j;
+}
+
+std::vector<std::string> Entries(Host& host, const std::string& path) {
+  absl::StatusOr<Fd> dir =
+      host.OpenAt(Fd::Cwd(), path, {.flags = OpenFlags::kDirectory});
+  if (IsErrno(dir, ENOENT)) return {};
+  EXPECT_OK(dir.status());
+  if (!dir.ok()) return {};
+  absl::StatusOr<std::vector<DirEntry>> entries = host.ReadDir(*dir);
+  EXPECT_OK(entries.status());
+  std::vector<std::string> names;
+  if (!entries.ok()) return names;
+  for (const DirEntry& e : *entries) {
+    if (e.name != "." && e.name != "..") names.push_back(e.name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 }  // namespace runbox

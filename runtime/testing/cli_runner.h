@@ -63,6 +63,10 @@ absl::StatusOr<std::string> ReadFile(Host& host, const std::string& path);
 absl::Status WriteFile(Host& host, const std::string& path,
                        absl::string_view text);
 
+// The names in directory `path` but "." and "..", sorted; empty when it
+// does not exist (other errors are test failures).
+std::vector<std::string> Entries(Host& host, const std::string& path);
+
 // `text` parsed as JSON; nullopt when it is not JSON.
 std::optional<nlohmann::json> ParseJson(absl::string_view text);
 

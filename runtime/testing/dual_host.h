@@ -182,4 +182,14 @@ class DualHostTest : public ::testing::TestWithParam<std::string> {
         return info.param;                                       \
       })
 
+// Instantiates `suite` on Linux only (Suite.Case/Linux), for questions only
+// the real kernel can answer (a filter enforced, a limit applied); the
+// fake's side of such a feature is tested beside its code.
+#define INSTANTIATE_LINUX_ONLY_TEST_SUITE(suite)              \
+  INSTANTIATE_TEST_SUITE_P(                                   \
+      , suite, ::testing::Values(std::string("Linux")),       \
+      [](const ::testing::TestParamInfo<std::string>& info) { \
+        return info.param;                                    \
+      })
+
 #endif  // RUNBOX_RUNTIME_TESTING_DUAL_HOST_H_

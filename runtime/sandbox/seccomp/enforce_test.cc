@@ -224,11 +224,7 @@ TEST_P(SeccompEnforceTest, AgentReceivesARealListener) {
 
 // The fake records seccomp filters without enforcing them (apply_test
 // covers the protocol there), so only the real kernel can answer these.
-INSTANTIATE_TEST_SUITE_P(, SeccompEnforceTest,
-                         ::testing::Values(std::string("Linux")),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           return info.param;
-                         });
+INSTANTIATE_LINUX_ONLY_TEST_SUITE(SeccompEnforceTest);
 
 }  // namespace
 }  // namespace runbox
