@@ -88,6 +88,18 @@ struct SysctlTable {
   static std::shared_ptr<SysctlTable> NewIpc();
 };
 
+// A keyring (only keyrings are modelled: runbox only joins session
+// keyrings). Shared by the processes whose session keyring it is; the
+// kernel's registry holds it weakly, so it dies with its last holder, as a
+// Linux keyring is garbage-collected.
+struct FakeKeyring {
+  KeySerial serial = 0;
+  std::string name;
+  uint32_t uid = 0, gid = 0;  // Kernel ids of the owner.
+  uint32_t permissions = 0;
+  uint64_t user_ns_id = 0;  // The user namespace it was made in.
+};
+
 struct KernelCredentials {
   // Kernel ids.
   uint32_t ruid = 0, euid = 0, suid = 0;
@@ -105,6 +117,9 @@ struct KernelCredentials {
   // The lowest score a process without CAP_SYS_RESOURCE may set (raised
   // by writes made with it; inherited), as Linux's oom_score_adj_min.
   int oom_score_adj_min = 0;
+  // The session keyring; nullptr until the process joins or is given one
+  // (inherited at fork, kept across exec).
+  std::shared_ptr<FakeKeyring> session_keyring;
 
   static std::array<ResourceLimit, kRlimitCount> DefaultRlimits();
   bool Has(int capability) const { return (effective >> capability) & 1; }

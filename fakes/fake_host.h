@@ -164,6 +164,10 @@ class FakeHost final : public Host, public FdOwner {
                                           size_t max_fds) override;
   absl::StatusOr<PeerCredentials> GetPeerCredentials(const Fd& socket) override;
   absl::Status Shutdown(const Fd& socket, ShutdownHow how) override;
+  absl::StatusOr<Fd> TcpSocket() override;
+  absl::Status BindLoopback(const Fd& socket, uint16_t port) override;
+  absl::Status ConnectLoopback(const Fd& socket, uint16_t port) override;
+  absl::Status BringUpLoopback() override;
 
   // Terminal.
   absl::StatusOr<runbox::PtyPair> OpenPty() override;
@@ -203,6 +207,10 @@ class FakeHost final : public Host, public FdOwner {
   absl::Status WriteSysctl(absl::string_view key,
                            absl::string_view value) override;
   absl::StatusOr<std::string> ReadSysctl(absl::string_view key) override;
+  absl::StatusOr<KeySerial> JoinSessionKeyring(absl::string_view name) override;
+  absl::StatusOr<KeyDescription> DescribeKey(KeySerial serial) override;
+  absl::Status SetKeyPermissions(KeySerial serial,
+                                 uint32_t permissions) override;
 
  private:
   // The process, if this view may act: the scheduling point of `call`.
@@ -234,8 +242,7 @@ class FakeHost final : public Host, public FdOwner {
   // cgroups refuse for the open mode in `flags` (may_open's devcgroup
   // check).
   absl::Status CheckDeviceCgroup(const Process& self, const OpenFile& file,
-                                 OpenFlags flags,
-                                 absl::string_view path) const;
+                                 OpenFlags flags, absl::string_view path) const;
   absl::StatusOr<std::vector<Pid>> CgroupPidsAs(const Process& self,
                                                 absl::string_view path) const;
 

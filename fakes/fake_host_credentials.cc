@@ -390,4 +390,140 @@ absl::StatusOr<std::string> FakeHost::ReadSysctl(absl::string_view key) {
   return ReadSysctlAs(*self, key);
 }
 
+// Keyrings. Permission classes as Linux's key_task_permission: possessor
+// bits when the key is the caller's session keyring (and `possessed`
+// counts), else owner, group or other by the caller's euid/egid; no
+// capability overrides them.
+namespace {
+
+constexpr uint32_t kKeyView = 0x01;
+constexpr uint32_t kKeySearch = 0x08;
+constexpr uint32_t kKeySetattr = 0x20;
+constexpr uint32_t kKeyAllPermissions = 0x3f3f3f3f;
+// KEY_POS_ALL | KEY_USR_VIEW | KEY_USR_READ | KEY_USR_LINK.
+constexpr uint32_t kNewSessionKeyringPermissions = 0x3f130000;
+// The user session keyring's: KEY_POS_ALL | KEY_USR_ALL.
+constexpr uint32_t kUserSessionKeyringPermissions = 0x1f3f0000;
+
+uint32_t KeyPermissionsFor(const Process& p, const FakeKeyring& key,
+                           bool possessed) {
+  uint32_t perm = 0;
+  if (possessed) perm |= (key.permissions >> 24) & 0xff;
+  if (key.uid == p.creds.euid) {
+    perm |= (key.permissions >> 16) & 0xff;
+  } else if (key.gid == p.creds.egid) {
+    perm |= (key.permissions >> 8) & 0xff;
+  } else {
+    perm |= key.permissions & 0xff;
+  }
+  return perm;
+}
+
+std::shared_ptr<FakeKeyring> NewKeyring(FakeKernel::Impl& k, const Process& p,
+                                        std::string name,
+                                        uint32_t permissions) {
+  auto key = std::make_shared<FakeKeyring>();
+  key->serial = k.next_key_serial++;
+  key->name = std::move(name);
+  key->uid = p.creds.euid;
+  key->gid = p.creds.egid;
+  key->permissions = permissions;
+  key->user_ns_id = p.user_ns->id;
+  k.keyrings[key->serial] = key;
+  return key;
+}
+
+}  // namespace
+
+absl::StatusOr<KeySerial> FakeHost::JoinSessionKeyring(absl::string_view name) {
+  FAKE_ENTER("keyctl join session keyring");
+  // Linux's join_session_keyring: an existing keyring of that name the
+  // caller may search as a non-possessor, else a new one.
+  std::shared_ptr<FakeKeyring> found;
+  if (!name.empty()) {
+    for (auto it = k_.keyrings.begin(); it != k_.keyrings.end();) {
+      std::shared_ptr<FakeKeyring> key = it->second.lock();
+      if (key == nullptr) {
+        it = k_.keyrings.erase(it);
+        continue;
+      }
+      ++it;
+      if (found == nullptr && key->name == name &&
+          key->user_ns_id == self->user_ns->id &&
+          (KeyPermissionsFor(*self, *key, false) & kKeySearch) != 0) {
+        found = std::move(key);
+      }
+    }
+  }
+  if (found == nullptr) {
+    found = NewKeyring(k_, *self, name.empty() ? "_ses" : std::string(name),
+                       kNewSessionKeyringPermissions);
+  }
+  // Linux says 0 when the keyring found already is the session keyring.
+  if (found == self->creds.session_keyring) return 0;
+  self->creds.session_keyring = found;
+  return found->serial;
+}
+
+absl::StatusOr<KeyDescription> FakeHost::DescribeKey(KeySerial serial) {
+  FAKE_ENTER("keyctl describe");
+  const std::string what = absl::StrCat("keyctl describe ", serial);
+  std::shared_ptr<FakeKeyring> key;
+  if (serial == kSessionKeyring) {
+    if (self->creds.session_keyring == nullptr) {
+      std::shared_ptr<FakeKeyring>& user =
+          k_.user_session_keyrings[self->creds.euid];
+      if (user == nullptr) {
+        user =
+            NewKeyring(k_, *self, absl::StrCat("_uid_ses.", self->creds.euid),
+                       kUserSessionKeyringPermissions);
+      }
+      self->creds.session_keyring = user;
+    }
+    key = self->creds.session_keyring;
+  } else if (serial <= 0) {
+    // Special ids other than the session keyring's are not modelled.
+    return ErrnoError(EINVAL, what);
+  } else {
+    auto it = k_.keyrings.find(serial);
+    if (it != k_.keyrings.end()) key = it->second.lock();
+  }
+  if (key == nullptr) return ErrnoError(ENOKEY, what);
+  const bool possessed = key == self->creds.session_keyring;
+  if ((KeyPermissionsFor(*self, *key, possessed) & kKeyView) == 0) {
+    return ErrnoError(EACCES, what);
+  }
+  const UserNamespace& ns = *self->user_ns;
+  return KeyDescription{"keyring", ns.FromKernel(IdMapKind::kUid, key->uid),
+                        ns.FromKernel(IdMapKind::kGid, key->gid),
+                        key->permissions, key->name};
+}
+
+absl::Status FakeHost::SetKeyPermissions(KeySerial serial,
+                                         uint32_t permissions) {
+  FAKE_ENTER("keyctl setperm");
+  const std::string what =
+      absl::StrCat("keyctl setperm ", serial, " ", absl::Hex(permissions));
+  if ((permissions & ~kKeyAllPermissions) != 0) {
+    return ErrnoError(EINVAL, what);
+  }
+  std::shared_ptr<FakeKeyring> key;
+  if (serial == kSessionKeyring) {
+    key = self->creds.session_keyring;
+  } else {
+    auto it = k_.keyrings.find(serial);
+    if (it != k_.keyrings.end()) key = it->second.lock();
+  }
+  if (key == nullptr) return ErrnoError(ENOKEY, what);
+  const bool possessed = key == self->creds.session_keyring;
+  if ((KeyPermissionsFor(*self, *key, possessed) & kKeySetattr) == 0) {
+    return ErrnoError(EACCES, what);
+  }
+  if (key->uid != self->creds.euid && !self->creds.Has(kCapSysAdmin)) {
+    return ErrnoError(EACCES, what);
+  }
+  key->permissions = permissions;
+  return absl::OkStatus();
+}
+
 }  // namespace runbox::fake

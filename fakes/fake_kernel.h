@@ -107,6 +107,13 @@ struct ProcessCredentials {
   std::vector<ResourceLimit> rlimits;  // Indexed by RLIMIT_* (16).
   uint32_t personality = 0;
   int oom_score_adj = 0;
+  // The session keyring the process joined or inherited; nullopt for none
+  // (Linux would give it the user session keyring when it asks).
+  struct SessionKeyring {
+    KeySerial serial = 0;
+    KeyDescription description;  // Owner ids as the process sees them.
+  };
+  std::optional<SessionKeyring> session_keyring;
 };
 
 // The maps of a process's user namespace as written ("" until written;

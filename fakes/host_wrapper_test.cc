@@ -404,6 +404,22 @@ class CountingHost final : public Host {
     ++calls;
     return inner_.Shutdown(socket, how);
   }
+  absl::StatusOr<Fd> TcpSocket() override {
+    ++calls;
+    return inner_.TcpSocket();
+  }
+  absl::Status BindLoopback(const Fd& socket, uint16_t port) override {
+    ++calls;
+    return inner_.BindLoopback(socket, port);
+  }
+  absl::Status ConnectLoopback(const Fd& socket, uint16_t port) override {
+    ++calls;
+    return inner_.ConnectLoopback(socket, port);
+  }
+  absl::Status BringUpLoopback() override {
+    ++calls;
+    return inner_.BringUpLoopback();
+  }
   absl::StatusOr<runbox::PtyPair> OpenPty() override {
     ++calls;
     return inner_.OpenPty();
@@ -521,6 +537,20 @@ class CountingHost final : public Host {
   absl::StatusOr<std::string> ReadSysctl(absl::string_view key) override {
     ++calls;
     return inner_.ReadSysctl(key);
+  }
+  absl::StatusOr<KeySerial> JoinSessionKeyring(
+      absl::string_view name) override {
+    ++calls;
+    return inner_.JoinSessionKeyring(name);
+  }
+  absl::StatusOr<KeyDescription> DescribeKey(KeySerial serial) override {
+    ++calls;
+    return inner_.DescribeKey(serial);
+  }
+  absl::Status SetKeyPermissions(KeySerial serial,
+                                 uint32_t permissions) override {
+    ++calls;
+    return inner_.SetKeyPermissions(serial, permissions);
   }
 
  private:

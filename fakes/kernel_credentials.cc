@@ -285,6 +285,13 @@ std::optional<ProcessCredentials> FakeKernel::CredentialsOf(Pid pid) const {
   out.rlimits.assign(c.rlimits.begin(), c.rlimits.end());
   out.personality = c.personality;
   out.oom_score_adj = c.oom_score_adj;
+  if (c.session_keyring != nullptr) {
+    const FakeKeyring& k = *c.session_keyring;
+    out.session_keyring = ProcessCredentials::SessionKeyring{
+        k.serial,
+        {"keyring", ns.FromKernel(IdMapKind::kUid, k.uid),
+         ns.FromKernel(IdMapKind::kGid, k.gid), k.permissions, k.name}};
+  }
   return out;
 }
 

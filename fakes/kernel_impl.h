@@ -33,6 +33,7 @@ namespace runbox::fake {
 
 class FakeHost;
 class NamespaceFile;
+class UnixSocket;
 
 // Thrown inside a dying process's fiber and caught at its entry point. Not
 // derived from std::exception, so `catch (const std::exception&)` in
@@ -129,10 +130,28 @@ struct FakeKernel::Impl {
   // mkdir -p with every new directory made durable in its parent.
   absl::Status MakeDirsDurable(absl::string_view path);
   uint64_t next_pipe_ino = 1;  // pipefs inode numbers.
-  int next_pty_index = 0;      // /dev/pts/N.
+  // Keyrings by serial (fake_host_credentials.cc), and the per-uid user
+  // session keyrings ("_uid_ses.<uid>") Linux installs as the session
+  // keyring of a process that asks for one it does not have.
+  std::map<KeySerial, std::weak_ptr<FakeKeyring>> keyrings;
+  std::map<uint32_t, std::shared_ptr<FakeKeyring>> user_session_keyrings;
+  KeySerial next_key_serial = 0x10000000;
+  int next_pty_index = 0;  // /dev/pts/N.
   // Sockets that bind(2) named (listen needs a name). Keyed by address for
   // lookup only, never iterated; the weak_ptr tells a reused address apart.
   std::map<const OpenFile*, std::weak_ptr<OpenFile>> bound_sockets;
+  // Loopback TCP of one network namespace: whether lo is up (the root
+  // namespace's is; a new one's is down until SIOCSIFFLAGS, and connects
+  // fail ENETUNREACH meanwhile), and the inet
+  // sockets bound to each port (several may share a port, SO_REUSEADDR, as
+  // long as at most one of them listens). Expired entries are dropped
+  // lazily.
+  struct NetNamespaceState {
+    bool loopback_up = false;
+    std::map<uint16_t, std::vector<std::weak_ptr<UnixSocket>>> ports;
+  };
+  // By network namespace id (ids are never reused).
+  std::map<uint64_t, NetNamespaceState> net_namespaces;
 
   std::map<std::string, Program, std::less<>> programs;
   int function_serial = 0;

@@ -37,6 +37,25 @@ struct ResourceLimit {
 
 enum class IdMapKind { kUid, kGid };
 
+// A key's serial number (key_serial_t). kSessionKeyring is
+// KEY_SPEC_SESSION_KEYRING: "the caller's session keyring" where a serial
+// is taken.
+using KeySerial = int32_t;
+inline constexpr KeySerial kSessionKeyring = -3;
+
+// `keyctl`(2) KEYCTL_DESCRIBE of a key: "type;uid;gid;perm;description".
+struct KeyDescription {
+  std::string type;  // "keyring", "user", ...
+  uint32_t uid = 0;  // The owner, in the caller's user namespace.
+  uint32_t gid = 0;
+  // KEY_POS_* << 24 | KEY_USR_* << 16 | KEY_GRP_* << 8 | KEY_OTH_*, each
+  // view 0x01, read 0x02, write 0x04, search 0x08, link 0x10, setattr
+  // 0x20.
+  uint32_t permissions = 0;
+  std::string description;  // A keyring's name.
+  bool operator==(const KeyDescription&) const = default;
+};
+
 class Credentials {
  public:
   virtual ~Credentials() = default;
@@ -121,6 +140,31 @@ class Credentials {
   virtual absl::Status WriteSysctl(absl::string_view key,
                                    absl::string_view value) = 0;
   virtual absl::StatusOr<std::string> ReadSysctl(absl::string_view key) = 0;
+
+  // Session keyrings (runc gives each container its own, "_ses.<id>").
+  // `keyctl`(2) KEYCTL_JOIN_SESSION_KEYRING: makes the keyring named
+  // `name` the caller's session keyring and returns its serial. It joins
+  // an existing keyring of that name in the caller's user namespace that
+  // the caller may search as a non-possessor (the owner's, group's or
+  // others' search bit; no capability overrides it), else creates one
+  // owned by the caller's fsuid/fsgid with permissions 0x3f130000
+  // (possessor all, owner view, read and link). The session keyring is
+  // inherited across spawn and exec. The result is 0 when the keyring
+  // found already was the caller's session keyring. ENOSYS without keyring
+  // support (runc then goes on without one); EDQUOT past the owner's key quota;
+  // EPERM where a seccomp filter refuses `keyctl`(2), as Docker's default does.
+  virtual absl::StatusOr<KeySerial> JoinSessionKeyring(
+      absl::string_view name) = 0;
+  // KEYCTL_DESCRIBE: needs view permission (as possessor when the caller
+  // possesses the key, e.g. its session keyring). ENOKEY for an unknown or
+  // dead serial, EACCES without view permission. kSessionKeyring names the
+  // caller's session keyring (Linux installs the user session keyring
+  // "_uid_ses.<uid>" as it first when the caller has none).
+  virtual absl::StatusOr<KeyDescription> DescribeKey(KeySerial serial) = 0;
+  // KEYCTL_SETPERM: only the key's owner (or a holder of CAP_SYS_ADMIN)
+  // with setattr permission on it may: EACCES otherwise; ENOKEY as above.
+  virtual absl::Status SetKeyPermissions(KeySerial serial,
+                                         uint32_t permissions) = 0;
 };
 
 }  // namespace runbox

@@ -208,12 +208,26 @@ absl::string_view HostCallName(HostCall call) {
       return "cgroup_children";
     case HostCall::kBpfCgroupDevice:
       return "bpf_cgroup_device";
+    case HostCall::kJoinSessionKeyring:
+      return "keyctl_join_session_keyring";
+    case HostCall::kDescribeKey:
+      return "keyctl_describe";
+    case HostCall::kSetKeyPermissions:
+      return "keyctl_setperm";
     case HostCall::kSetNoNewPrivs:
       return "no_new_privs";
     case HostCall::kSetSeccompFilter:
       return "seccomp";
     case HostCall::kSocket:
       return "socket";
+    case HostCall::kTcpSocket:
+      return "socket_inet";
+    case HostCall::kBindLoopback:
+      return "bind_inet";
+    case HostCall::kConnectLoopback:
+      return "connect_inet";
+    case HostCall::kBringUpLoopback:
+      return "siocsifflags";
     case HostCall::kSocketPair:
       return "socketpair";
     case HostCall::kBind:
@@ -463,11 +477,28 @@ static std::vector<int> ErrnoList(HostCall call) {
       // EPERM: no CAP_SYS_ADMIN/CAP_BPF, or bpf disabled; EINVAL: the
       // verifier refused the program; ENOMEM: the memlock rlimit.
       return {EPERM, EINVAL, ENOMEM};
+    case HostCall::kJoinSessionKeyring:
+      // ENOSYS: no keyrings; EPERM: a seccomp filter (Docker's) refuses
+      // keyctl; EDQUOT/ENOMEM: the owner's key quota.
+      return {ENOSYS, EPERM, EDQUOT, ENOMEM, EACCES};
+    case HostCall::kDescribeKey:
+      return {ENOKEY, EACCES, ENOSYS, EPERM, ENOMEM};
+    case HostCall::kSetKeyPermissions:
+      return {ENOKEY, EACCES, ENOSYS, EPERM};
     case HostCall::kSetSeccompFilter:
       // ESRCH: SECCOMP_FILTER_FLAG_TSYNC met a thread it cannot sync.
       return {EINVAL, EACCES, ENOMEM, EBUSY, ESRCH};
     case HostCall::kSocket:
+    case HostCall::kTcpSocket:
       return {EMFILE, ENFILE, ENOMEM, ENOBUFS, EACCES};
+    case HostCall::kBindLoopback:
+      return {EADDRINUSE, EACCES, ENOMEM};
+    case HostCall::kConnectLoopback:
+      // ENETUNREACH: the namespace's loopback is down; ETIMEDOUT: a full
+      // backlog that never drains.
+      return {ECONNREFUSED, ENETUNREACH, ETIMEDOUT, EADDRNOTAVAIL, ENOMEM};
+    case HostCall::kBringUpLoopback:
+      return {EPERM, ENODEV, ENOMEM};
     case HostCall::kBind:
       return {EADDRINUSE,   EACCES, ENOENT, ENOTDIR, ELOOP,
               ENAMETOOLONG, EROFS,  ENOSPC, EDQUOT,  ENOMEM};

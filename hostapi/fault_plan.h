@@ -152,9 +152,18 @@ enum class HostCall : uint8_t {
   kReadSysctl,
   // Cgroups, later: the v2 device filter (load, attach, detach the old).
   kBpfCgroupDevice,
+  // Credentials, later: the session keyring (`keyctl`(2)).
+  kJoinSessionKeyring,
+  kDescribeKey,
+  kSetKeyPermissions,
+  // Sockets, later: loopback TCP and bringing lo up.
+  kTcpSocket,
+  kBindLoopback,
+  kConnectLoopback,
+  kBringUpLoopback,
 };
 inline constexpr int kHostCallCount =
-    static_cast<int>(HostCall::kBpfCgroupDevice) + 1;
+    static_cast<int>(HostCall::kBringUpLoopback) + 1;
 
 // Every HostCall, in enum order.
 const std::vector<HostCall>& AllHostCalls();

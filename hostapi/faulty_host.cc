@@ -578,6 +578,25 @@ absl::Status FaultyHost::Shutdown(const Fd& socket, ShutdownHow how) {
               [&] { return inner_.Shutdown(socket, how); });
 }
 
+absl::StatusOr<Fd> FaultyHost::TcpSocket() {
+  return Call(HostCall::kTcpSocket, [&] { return inner_.TcpSocket(); });
+}
+
+absl::Status FaultyHost::BindLoopback(const Fd& socket, uint16_t port) {
+  return Call(HostCall::kBindLoopback,
+              [&] { return inner_.BindLoopback(socket, port); });
+}
+
+absl::Status FaultyHost::ConnectLoopback(const Fd& socket, uint16_t port) {
+  return Call(HostCall::kConnectLoopback,
+              [&] { return inner_.ConnectLoopback(socket, port); });
+}
+
+absl::Status FaultyHost::BringUpLoopback() {
+  return Call(HostCall::kBringUpLoopback,
+              [&] { return inner_.BringUpLoopback(); });
+}
+
 // Terminal.
 
 absl::StatusOr<PtyPair> FaultyHost::OpenPty() {
@@ -719,6 +738,23 @@ absl::Status FaultyHost::WriteSysctl(absl::string_view key,
 
 absl::StatusOr<std::string> FaultyHost::ReadSysctl(absl::string_view key) {
   return Call(HostCall::kReadSysctl, [&] { return inner_.ReadSysctl(key); });
+}
+
+absl::StatusOr<KeySerial> FaultyHost::JoinSessionKeyring(
+    absl::string_view name) {
+  return Call(HostCall::kJoinSessionKeyring,
+              [&] { return inner_.JoinSessionKeyring(name); });
+}
+
+absl::StatusOr<KeyDescription> FaultyHost::DescribeKey(KeySerial serial) {
+  return Call(HostCall::kDescribeKey,
+              [&] { return inner_.DescribeKey(serial); });
+}
+
+absl::Status FaultyHost::SetKeyPermissions(KeySerial serial,
+                                           uint32_t permissions) {
+  return Call(HostCall::kSetKeyPermissions,
+              [&] { return inner_.SetKeyPermissions(serial, permissions); });
 }
 
 }  // namespace runbox

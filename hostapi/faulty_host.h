@@ -170,6 +170,10 @@ class FaultyHost : public Host {
                                           size_t max_fds) override;
   absl::StatusOr<PeerCredentials> GetPeerCredentials(const Fd& socket) override;
   absl::Status Shutdown(const Fd& socket, ShutdownHow how) override;
+  absl::StatusOr<Fd> TcpSocket() override;
+  absl::Status BindLoopback(const Fd& socket, uint16_t port) override;
+  absl::Status ConnectLoopback(const Fd& socket, uint16_t port) override;
+  absl::Status BringUpLoopback() override;
 
   // Terminal.
   absl::StatusOr<PtyPair> OpenPty() override;
@@ -207,6 +211,10 @@ class FaultyHost : public Host {
   absl::Status WriteSysctl(absl::string_view key,
                            absl::string_view value) override;
   absl::StatusOr<std::string> ReadSysctl(absl::string_view key) override;
+  absl::StatusOr<KeySerial> JoinSessionKeyring(absl::string_view name) override;
+  absl::StatusOr<KeyDescription> DescribeKey(KeySerial serial) override;
+  absl::Status SetKeyPermissions(KeySerial serial,
+                                 uint32_t permissions) override;
 
  private:
   // Counts the call with the plan and, for a kill decision, kills.

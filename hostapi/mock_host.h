@@ -219,6 +219,12 @@ class MockHost : public Host, public FdOwner {
               (const Fd& socket), (override));
   MOCK_METHOD(absl::Status, Shutdown, (const Fd& socket, ShutdownHow how),
               (override));
+  MOCK_METHOD(absl::StatusOr<Fd>, TcpSocket, (), (override));
+  MOCK_METHOD(absl::Status, BindLoopback, (const Fd& socket, uint16_t port),
+              (override));
+  MOCK_METHOD(absl::Status, ConnectLoopback, (const Fd& socket, uint16_t port),
+              (override));
+  MOCK_METHOD(absl::Status, BringUpLoopback, (), (override));
 
   // Terminal.
   MOCK_METHOD(absl::StatusOr<PtyPair>, OpenPty, (), (override));
@@ -272,6 +278,12 @@ class MockHost : public Host, public FdOwner {
               (absl::string_view key, absl::string_view value), (override));
   MOCK_METHOD(absl::StatusOr<std::string>, ReadSysctl, (absl::string_view key),
               (override));
+  MOCK_METHOD(absl::StatusOr<KeySerial>, JoinSessionKeyring,
+              (absl::string_view name), (override));
+  MOCK_METHOD(absl::StatusOr<KeyDescription>, DescribeKey, (KeySerial serial),
+              (override));
+  MOCK_METHOD(absl::Status, SetKeyPermissions,
+              (KeySerial serial, uint32_t permissions), (override));
 };
 
 }  // namespace runbox

@@ -78,6 +78,8 @@ absl::Status UnixSocket::Connect(const std::shared_ptr<UnixSocket>& listener,
     return ErrnoError(EAGAIN, "connect: listener backlog full");
   }
   auto server = Create(type_, /*nonblocking=*/false);
+  server->inet_ = listener->inet_;
+  server->net_namespace_ = listener->net_namespace_;
   server->state_ = State::kConnected;
   server->embryo_ = true;
   server->own_creds_ = listener->own_creds_;

@@ -2,11 +2,14 @@
 // connect, accept, transfer with SCM_RIGHTS fds, peer credentials, shutdown.
 // Binding and lookup by path belong to the file system (BindSocket,
 // FindSocket); SIGPIPE, blocking and fd installation to the kernel. Never
-// blocks: EAGAIN means "would block" (see open_file.h).
+// blocks: EAGAIN means "would block" (see open_file.h). Loopback TCP
+// sockets are stream UnixSockets marked inet: the kernel keeps their ports
+// (per network namespace) and refuses what TCP cannot do (fd passing).
 #ifndef RUNBOX_FAKES_IPC_UNIX_SOCKET_H_
 #define RUNBOX_FAKES_IPC_UNIX_SOCKET_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <string>
@@ -64,6 +67,19 @@ class UnixSocket : public OpenFile,
   ~UnixSocket() override;
 
   SocketType type() const { return type_; }
+  // An AF_INET stream socket (loopback TCP) of the network namespace with
+  // id `net_namespace` (its creator's). Connections accepted from an inet
+  // listener are inet too, of the same namespace.
+  bool inet() const { return inet_; }
+  void SetInet(uint64_t net_namespace) {
+    inet_ = true;
+    net_namespace_ = net_namespace;
+  }
+  uint64_t net_namespace() const { return net_namespace_; }
+  // The loopback port an inet socket is bound to; 0 when unbound. The
+  // kernel keeps the port table.
+  uint16_t port() const { return port_; }
+  void SetPort(uint16_t port) { port_ = port; }
   bool listening() const { return state_ == State::kListening; }
   bool connected() const { return state_ == State::kConnected; }
 
@@ -156,6 +172,9 @@ class UnixSocket : public OpenFile,
                       size_t max_fds, Received& out);
 
   SocketType type_;
+  bool inet_ = false;
+  uint16_t port_ = 0;
+  uint64_t net_namespace_ = 0;
   State state_ = State::kUnconnected;
   SocketCredentials own_creds_;
 

@@ -244,6 +244,63 @@ std::string ErrorLine(const absl::Status& status) {
   return absl::StrCat("error ", ErrnoName(ErrnoOf(status)), "\n");
 }
 
+// `tcp-listen PORT LO` and `tcp-connect PORT LO TEXT`: LO "up" brings the
+// loopback up first, "as-is" leaves it.
+bool MaybeBringUpLoopback(Host& host, absl::string_view lo) {
+  if (lo != "up") return true;
+  absl::Status up = host.BringUpLoopback();
+  if (up.ok()) return true;
+  WriteAll(host, 1, absl::StrCat("up ", ErrorLine(up)));
+  return false;
+}
+
+int TcpListen(Host& host, const Args& a) {
+  std::optional<int> port = a.size() == 4 ? ParseInt(a[2]) : std::nullopt;
+  if (!port.has_value()) return kUsage;
+  if (!MaybeBringUpLoopback(host, a[3])) return 2;
+  absl::StatusOr<Fd> sock = host.TcpSocket();
+  if (!sock.ok()) return 3;
+  absl::Status bound = host.BindLoopback(*sock, static_cast<uint16_t>(*port));
+  if (!bound.ok()) {
+    WriteAll(host, 1, absl::StrCat("bind ", ErrorLine(bound)));
+    return 4;
+  }
+  if (!host.Listen(*sock, 8).ok()) return 5;
+  if (!WriteAll(host, 1, "ready\n")) return 6;
+  absl::StatusOr<Fd> conn = host.Accept(*sock);
+  if (!conn.ok()) return 7;
+  std::string got;
+  while (true) {
+    absl::StatusOr<ReceivedMessage> m = host.RecvMsg(*conn, 4096, 0);
+    if (!m.ok()) return 8;
+    if (m->bytes.empty()) break;
+    got += m->bytes;
+  }
+  return WriteAll(host, 1, absl::StrCat("got ", got, "\n")) ? 0 : 9;
+}
+
+int TcpConnect(Host& host, const Args& a) {
+  std::optional<int> port = a.size() == 5 ? ParseInt(a[2]) : std::nullopt;
+  if (!port.has_value()) return kUsage;
+  if (!MaybeBringUpLoopback(host, a[3])) return 2;
+  absl::StatusOr<Fd> sock = host.TcpSocket();
+  if (!sock.ok()) return 3;
+  absl::Status connected =
+      host.ConnectLoopback(*sock, static_cast<uint16_t>(*port));
+  if (!connected.ok()) {
+    WriteAll(host, 1, ErrorLine(connected));
+    return 1;
+  }
+  absl::string_view text = a[4];
+  while (!text.empty()) {
+    absl::StatusOr<size_t> n = host.SendMsg(*sock, text, {});
+    if (!n.ok()) return 4;
+    text.remove_prefix(*n);
+  }
+  if (!host.Shutdown(*sock, ShutdownHow::kWrite).ok()) return 5;
+  return WriteAll(host, 1, "ok\n") ? 0 : 6;
+}
+
 int PrintSelfExe(Host& host, const Args& a) {
   absl::StatusOr<Fd> exe = host.OpenSelfExe();
   if (!exe.ok()) return 2;
@@ -613,6 +670,8 @@ int ContractHelperMain(Host& host, const std::vector<std::string>& argv) {
           {"join-mount-and-print", JoinMountAndPrint},
           {"creds", CredentialsScript},
           {"try-open", TryOpen},
+          {"tcp-listen", TcpListen},
+          {"tcp-connect", TcpConnect},
       };
   if (argv.size() < 2) return kUsage;
   auto it = commands->find(argv[1]);

@@ -98,6 +98,15 @@ namespace runbox::contract {
 //                             1..5 on a failed step.
 //   try-open PATH MODE        open PATH for MODE (r, w or rw): exit 0 when
 //                             it opens, 1 on EPERM, 2 on another error.
+//   tcp-listen PORT LO        LO "up": bring the loopback up first ("as-is":
+//                             don't; a failure writes "up error <ERRNO>\n").
+//                             Bind 127.0.0.1:PORT (a failure writes "bind
+//                             error <ERRNO>\n", exit 4), listen, write
+//                             "ready\n" to fd 1, accept one connection,
+//                             read it to EOF and write "got <TEXT>\n".
+//   tcp-connect PORT LO TEXT  LO as above; connect to 127.0.0.1:PORT
+//                             ("error <ERRNO>\n" and exit 1 on failure),
+//                             send TEXT, shut down writing, write "ok\n".
 // Unknown subcommands and bad arguments exit 100.
 int ContractHelperMain(Host& host, const std::vector<std::string>& argv);
 

@@ -164,6 +164,29 @@ std::optional<std::string> RunOp(Host& host, absl::string_view op) {
     if (eq == absl::string_view::npos) return std::nullopt;
     return Result(host.WriteSysctl(arg.substr(0, eq), arg.substr(eq + 1)));
   }
+  if (name == "key-join") {
+    absl::StatusOr<KeySerial> serial = host.JoinSessionKeyring(arg);
+    if (!serial.ok()) return Result(serial.status());
+    return absl::StrCat(*serial);
+  }
+  if (name == "key-describe" || name == "key-setperm") {
+    std::vector<absl::string_view> parts = absl::StrSplit(arg, ',');
+    KeySerial serial = kSessionKeyring;
+    if (parts[0] != "session" && !absl::SimpleAtoi(parts[0], &serial)) {
+      return std::nullopt;
+    }
+    if (name == "key-setperm") {
+      uint32_t perm = 0;
+      if (parts.size() != 2 || !absl::SimpleHexAtoi(parts[1], &perm)) {
+        return std::nullopt;
+      }
+      return Result(host.SetKeyPermissions(serial, perm));
+    }
+    absl::StatusOr<KeyDescription> d = host.DescribeKey(serial);
+    if (!d.ok()) return Result(d.status());
+    return absl::StrCat(d->type, " ", d->uid, " ", d->gid, " ",
+                        absl::Hex(d->permissions), " ", d->description);
+  }
   if (name == "wait-stdin") {
     Fd in(0, nullptr);
     char buf[64];

@@ -23,6 +23,10 @@
 //   oom-get / oom-set:N     oom_score_adj.
 //   sysctl-get:KEY          the value.
 //   sysctl-set:KEY=VALUE    WriteSysctl.
+//   key-join:NAME           JoinSessionKeyring: "<serial>".
+//   key-describe:SERIAL     DescribeKey ("session" for kSessionKeyring):
+//                           "<type> <uid> <gid> <perm hex> <description>".
+//   key-setperm:SERIAL,PERM SetKeyPermissions (PERM in hex).
 //   wait-stdin              read fd 0 until EOF, "ok".
 //   exec                    exec argv[0] "creds" with the OPs after this
 //                           one (no line of its own; "error" if it fails).

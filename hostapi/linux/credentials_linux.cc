@@ -5,6 +5,7 @@
 // (version 3) sets, prctl for keepcaps and the bounding and ambient sets,
 // prlimit, personality, and procfs writes through safe_procfs.h.
 #include <linux/capability.h>
+#include <linux/keyctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -247,6 +248,61 @@ absl::StatusOr<std::string> LinuxHost::ReadSysctl(absl::string_view key) {
   // The value as sysctl(8) shows it: without the trailing newline.
   if (!text.empty() && text.back() == '\n') text.pop_back();
   return text;
+}
+
+// Keyrings through the raw `keyctl`(2) (no libkeyutils dependency).
+absl::StatusOr<KeySerial> LinuxHost::JoinSessionKeyring(
+    absl::string_view name) {
+  const std::string copy(name);
+  long rc = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, copy.c_str());
+  if (rc < 0) {
+    int err = errno;
+    return CallError(
+        err, absl::StrCat("keyctl join session keyring \"", name, "\""));
+  }
+  return static_cast<KeySerial>(rc);
+}
+
+absl::StatusOr<KeyDescription> LinuxHost::DescribeKey(KeySerial serial) {
+  const std::string what = absl::StrCat("keyctl describe ", serial);
+  std::string buffer(256, '\0');
+  for (;;) {
+    long rc = syscall(SYS_keyctl, KEYCTL_DESCRIBE, serial, buffer.data(),
+                      buffer.size());
+    if (rc < 0) {
+      int err = errno;
+      return CallError(err, what);
+    }
+    // rc counts the terminating NUL; a larger one means "buffer too small".
+    if (static_cast<size_t>(rc) <= buffer.size()) {
+      buffer.resize(rc > 0 ? rc - 1 : 0);
+      break;
+    }
+    buffer.assign(rc, '\0');
+  }
+  // "type;uid;gid;perm;description": the description may hold ';'.
+  std::vector<std::string> parts =
+      absl::StrSplit(buffer, absl::MaxSplits(';', 4));
+  KeyDescription out;
+  if (parts.size() != 5 || !absl::SimpleAtoi(parts[1], &out.uid) ||
+      !absl::SimpleAtoi(parts[2], &out.gid) ||
+      !absl::SimpleHexAtoi(parts[3], &out.permissions)) {
+    return ErrnoError(EIO, absl::StrCat(what, ": unexpected \"", buffer, "\""));
+  }
+  out.type = parts[0];
+  out.description = parts[4];
+  return out;
+}
+
+absl::Status LinuxHost::SetKeyPermissions(KeySerial serial,
+                                          uint32_t permissions) {
+  long rc = syscall(SYS_keyctl, KEYCTL_SETPERM, serial, permissions);
+  if (rc < 0) {
+    int err = errno;
+    return CallError(err, absl::StrCat("keyctl setperm ", serial, " ",
+                                       absl::Hex(permissions)));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace runbox

@@ -166,6 +166,10 @@ class LinuxHost final : public Host, public FdOwner {
                                           size_t max_fds) override;
   absl::StatusOr<PeerCredentials> GetPeerCredentials(const Fd& socket) override;
   absl::Status Shutdown(const Fd& socket, ShutdownHow how) override;
+  absl::StatusOr<Fd> TcpSocket() override;
+  absl::Status BindLoopback(const Fd& socket, uint16_t port) override;
+  absl::Status ConnectLoopback(const Fd& socket, uint16_t port) override;
+  absl::Status BringUpLoopback() override;
 
   // Terminal (terminal_linux.cc).
   absl::StatusOr<PtyPair> OpenPty() override;
@@ -205,6 +209,10 @@ class LinuxHost final : public Host, public FdOwner {
   absl::Status WriteSysctl(absl::string_view key,
                            absl::string_view value) override;
   absl::StatusOr<std::string> ReadSysctl(absl::string_view key) override;
+  absl::StatusOr<KeySerial> JoinSessionKeyring(absl::string_view name) override;
+  absl::StatusOr<KeyDescription> DescribeKey(KeySerial serial) override;
+  absl::Status SetKeyPermissions(KeySerial serial,
+                                 uint32_t permissions) override;
 
  private:
   // Wraps a descriptor this host just opened.

@@ -1,13 +1,20 @@
-// LinuxHost's Sockets: AF_UNIX only (control and console sockets), with fd
-// passing over SCM_RIGHTS and peer credentials. Every fd is close-on-exec,
-// including fds received (MSG_CMSG_CLOEXEC); sends never raise SIGPIPE.
+// LinuxHost's Sockets: AF_UNIX (control and console sockets), with fd
+// passing over SCM_RIGHTS and peer credentials, and loopback IPv4 TCP. Every
+// fd is close-on-exec, including fds received (MSG_CMSG_CLOEXEC); sends
+// never raise SIGPIPE.
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stddef.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -42,6 +49,15 @@ absl::Status MakeAddress(absl::string_view call, absl::string_view path,
   *len = static_cast<socklen_t>(offsetof(struct sockaddr_un, sun_path) +
                                 path.size() + 1);
   return absl::OkStatus();
+}
+
+struct sockaddr_in LoopbackAddress(uint16_t port) {
+  struct sockaddr_in addr;
+  std::memset(&addr, 0, sizeof(addr));
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return addr;
 }
 
 }  // namespace
@@ -213,6 +229,77 @@ absl::Status LinuxHost::Shutdown(const Fd& socket, ShutdownHow how) {
   int rc = shutdown(socket.get(), kernel_how);
   int err = errno;
   if (rc != 0) return FdError(err, "shutdown", socket.get());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Fd> LinuxHost::TcpSocket() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int err = errno;
+  if (fd < 0) return CallError(err, "socket AF_INET");
+  return Own(fd);
+}
+
+absl::Status LinuxHost::BindLoopback(const Fd& socket, uint16_t port) {
+  std::string what = absl::StrCat("bind 127.0.0.1:", port);
+  int one = 1;
+  int rc =
+      setsockopt(socket.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  int err = errno;
+  if (rc != 0) {
+    return FdError(err, absl::StrCat(what, ": SO_REUSEADDR"), socket.get());
+  }
+  struct sockaddr_in addr = LoopbackAddress(port);
+  rc = bind(socket.get(), reinterpret_cast<struct sockaddr*>(&addr),
+            sizeof(addr));
+  err = errno;
+  if (rc != 0) return FdError(err, what, socket.get());
+  return absl::OkStatus();
+}
+
+absl::Status LinuxHost::ConnectLoopback(const Fd& socket, uint16_t port) {
+  std::string what = absl::StrCat("connect 127.0.0.1:", port);
+  struct sockaddr_in addr = LoopbackAddress(port);
+  int rc = connect(socket.get(), reinterpret_cast<struct sockaddr*>(&addr),
+                   sizeof(addr));
+  int err = errno;
+  if (rc == 0) return absl::OkStatus();
+  if (err != EINTR) return FdError(err, what, socket.get());
+  // An interrupted connect goes on in the background: wait for it and
+  // read its outcome (SO_ERROR), as connect(2) describes for EINPROGRESS.
+  while (true) {
+    struct pollfd pfd = {socket.get(), POLLOUT, 0};
+    rc = poll(&pfd, 1, -1);
+    err = errno;
+    if (rc >= 0) break;
+    if (err != EINTR)
+      return FdError(err, absl::StrCat(what, ": poll"), socket.get());
+  }
+  int so_error = 0;
+  socklen_t len = sizeof(so_error);
+  rc = getsockopt(socket.get(), SOL_SOCKET, SO_ERROR, &so_error, &len);
+  err = errno;
+  if (rc != 0)
+    return FdError(err, absl::StrCat(what, ": SO_ERROR"), socket.get());
+  if (so_error != 0) return FdError(so_error, what, socket.get());
+  return absl::OkStatus();
+}
+
+absl::Status LinuxHost::BringUpLoopback() {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  int err = errno;
+  if (fd < 0) return CallError(err, "socket AF_INET (for lo)");
+  Fd owned = Own(fd);
+  struct ifreq req;
+  std::memset(&req, 0, sizeof(req));
+  std::memcpy(req.ifr_name, "lo", 3);
+  int rc = ioctl(owned.get(), SIOCGIFFLAGS, &req);
+  err = errno;
+  if (rc != 0) return CallError(err, "ioctl SIOCGIFFLAGS lo");
+  if ((req.ifr_flags & IFF_UP) != 0) return absl::OkStatus();
+  req.ifr_flags = static_cast<short>(req.ifr_flags | IFF_UP);
+  rc = ioctl(owned.get(), SIOCSIFFLAGS, &req);
+  err = errno;
+  if (rc != 0) return CallError(err, "ioctl SIOCSIFFLAGS lo up");
   return absl::OkStatus();
 }
 
