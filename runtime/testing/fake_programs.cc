@@ -18,8 +18,8 @@
 namespace runbox {
 namespace {
 
-constexpr absl::string_view kApplets[] = {"sh",    "echo", "cat",
-                                          "sleep", "true", "false"};
+constexpr absl::string_view kApplets[] = {"sh",   "echo",  "cat", "sleep",
+                                          "true", "false", "nc"};
 
 const Fd& StdFd(int n) {
   static const Fd* const fds[] = {new Fd(0, nullptr), new Fd(1, nullptr),
@@ -77,6 +77,141 @@ int Sleep(Host& host, const std::vector<std::string>& args) {
   }
   host.SleepFor(absl::Seconds(seconds));
   return 0;
+}
+
+// The strerror text of a failed call, as busybox's messages end.
+std::string ErrorText(const absl::Status& status) {
+  switch (ErrnoOf(status)) {
+    case ECONNREFUSED:
+      return "Connection refused";
+    case ENETUNREACH:
+      return "Network is unreachable";
+    case EADDRINUSE:
+      return "Address already in use";
+    case EADDRNOTAVAIL:
+      return "Cannot assign requested address";
+    case EACCES:
+      return "Permission denied";
+    default:
+      return std::string(status.message());
+  }
+}
+
+// busybox nc's loop, both ways at once: stdin to the connection (at
+// stdin's EOF, shut down writing and stop reading stdin), the connection to
+// stdout; ends at the connection's EOF. Like busybox, stdin is served
+// before the connection when both are ready.
+int Relay(Host& host, const Fd& conn) {
+  bool stdin_open = true;
+  char buf[4096];
+  while (true) {
+    PollFd fds[2] = {{&StdFd(0), PollEvents::kIn}, {&conn, PollEvents::kIn}};
+    absl::Span<PollFd> polled =
+        stdin_open ? absl::MakeSpan(fds, 2) : absl::MakeSpan(fds + 1, 1);
+    absl::StatusOr<int> ready = host.Poll(polled, std::nullopt);
+    if (IsErrno(ready, EINTR)) continue;
+    if (!ready.ok()) return 1;
+    if (stdin_open && fds[0].revents != PollEvents::kNone) {
+      absl::StatusOr<size_t> n = host.Read(StdFd(0), absl::MakeSpan(buf));
+      if (IsErrno(n, EINTR) || IsErrno(n, EAGAIN)) continue;
+      if (!n.ok() || *n == 0) {
+        // Close our half so the peer gets EOF; keep reading its replies.
+        (void)host.Shutdown(conn, ShutdownHow::kWrite);
+        stdin_open = false;
+      } else if (!WriteAll(host, conn, absl::string_view(buf, *n)).ok()) {
+        return 1;
+      }
+      continue;
+    }
+    if (fds[1].revents != PollEvents::kNone) {
+      absl::StatusOr<size_t> n = host.Read(conn, absl::MakeSpan(buf));
+      if (IsErrno(n, EINTR) || IsErrno(n, EAGAIN)) continue;
+      // EOF, or an error such as a reset: busybox ends with 0 either way.
+      if (!n.ok() || *n == 0) return 0;
+      if (!WriteAll(host, StdFd(1), absl::string_view(buf, *n)).ok()) {
+        return 1;
+      }
+    }
+  }
+}
+
+int NcUsage(Host& host) {
+  Print(host, 2,
+        "BusyBox nc (fake): usage: nc -l -p PORT | nc 127.0.0.1 PORT\n");
+  return 1;
+}
+
+// `nc -l -p PORT`: listen on 127.0.0.1:PORT (busybox listens on 0.0.0.0;
+// loopback is what the hosts model) and accept one connection. `nc HOST
+// PORT` (HOST 127.0.0.1 or localhost): connect. Then Relay.
+int Nc(Host& host, const std::vector<std::string>& args) {
+  bool listen = false;
+  std::optional<std::string> port_text;
+  std::vector<std::string> operands;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "-l") {
+      listen = true;
+    } else if (args[i] == "-p" && i + 1 < args.size()) {
+      port_text = args[++i];
+    } else if (args[i] == "-lp" && i + 1 < args.size()) {
+      listen = true;
+      port_text = args[++i];
+    } else if (!args[i].empty() && args[i][0] == '-') {
+      return NcUsage(host);
+    } else {
+      operands.push_back(args[i]);
+    }
+  }
+  if (!listen) {
+    if (operands.size() != 2 || port_text.has_value()) return NcUsage(host);
+    port_text = operands[1];
+  } else if (!operands.empty() || !port_text.has_value()) {
+    return NcUsage(host);
+  }
+  uint32_t port = 0;
+  if (!absl::SimpleAtoi(*port_text, &port) || port > 65535) {
+    Print(host, 2, absl::StrCat("nc: invalid number '", *port_text, "'\n"));
+    return 1;
+  }
+  absl::StatusOr<Fd> sock = host.TcpSocket();
+  if (!sock.ok()) {
+    Print(host, 2,
+          absl::StrCat("nc: socket: ", ErrorText(sock.status()), "\n"));
+    return 1;
+  }
+  if (listen) {
+    absl::Status s = host.BindLoopback(*sock, static_cast<uint16_t>(port));
+    if (!s.ok()) {
+      Print(host, 2, absl::StrCat("nc: bind: ", ErrorText(s), "\n"));
+      return 1;
+    }
+    s = host.Listen(*sock, 1);
+    if (!s.ok()) {
+      Print(host, 2, absl::StrCat("nc: listen: ", ErrorText(s), "\n"));
+      return 1;
+    }
+    absl::StatusOr<Fd> conn = host.Accept(*sock);
+    if (!conn.ok()) {
+      Print(host, 2,
+            absl::StrCat("nc: accept: ", ErrorText(conn.status()), "\n"));
+      return 1;
+    }
+    (void)host.Close(*std::move(sock));
+    return Relay(host, *conn);
+  }
+  const std::string& address = operands[0];
+  if (address != "127.0.0.1" && address != "localhost") {
+    Print(host, 2, absl::StrCat("nc: bad address '", address, "'\n"));
+    return 1;
+  }
+  absl::Status s = host.ConnectLoopback(*sock, static_cast<uint16_t>(port));
+  if (!s.ok()) {
+    Print(host, 2,
+          absl::StrCat("nc: can't connect to remote host (127.0.0.1): ",
+                       ErrorText(s), "\n"));
+    return 1;
+  }
+  return Relay(host, *sock);
 }
 
 // `trap '' SIG...`: ignore the signals. Other actions are not modelled.
@@ -159,23 +294,124 @@ std::string ExpandArithmetic(absl::string_view text) {
 
 int RunApplet(Host& host, const std::vector<std::string>& args);
 
-// Runs `script` after `status`; `exited` says whether an `exit` ended it.
-int RunScript(Host& host, absl::string_view script, int status,
-              bool& exited) {
-  for (absl::string_view command :
-       absl::StrSplit(script, absl::ByAnyChar(";\n"))) {
-    std::vector<std::string> words = SplitWords(ExpandArithmetic(command));
-    if (words.empty()) continue;
-    if (words[0] == "exit") {
-      int code = status;
-      if (words.size() > 1 && !absl::SimpleAtoi(words[1], &code)) code = 2;
-      exited = true;
-      return code & 0xff;
+// Starts `sh -c COMMAND` as a child (our own executable again) with fds 0,
+// 1 and 2 from `fds` (nullptr: ours).
+absl::StatusOr<Pid> StartSubshell(Host& host, absl::string_view command,
+                                  const Fd* in, const Fd* out) {
+  ASSIGN_OR_RETURN(Fd exe, host.OpenSelfExe());
+  SpawnRequest req;
+  req.exec_fd = &exe;
+  req.argv = {"sh", "-c", std::string(command)};
+  req.env = host.Environment();
+  req.fds = {{in != nullptr ? in : &StdFd(0), 0},
+             {out != nullptr ? out : &StdFd(1), 1},
+             {&StdFd(2), 2}};
+  ASSIGN_OR_RETURN(SpawnResult child, host.Spawn(req));
+  return child.pid;
+}
+
+// The shell status of child `pid` once it ends (127 if it cannot be
+// waited for).
+int WaitStatus(Host& host, Pid pid) {
+  while (true) {
+    absl::StatusOr<std::optional<WaitResult>> r =
+        host.Wait(pid, WaitFlags::kNone);
+    if (IsErrno(r, EINTR)) continue;
+    if (!r.ok() || !r->has_value()) return 127;
+    return (*r)->status.ShellCode();
+  }
+}
+
+// `LEFT | RIGHT`: both run as subshells, concurrently, LEFT's stdout into
+// RIGHT's stdin; the status is RIGHT's.
+int RunPipeline(Host& host, absl::string_view left, absl::string_view right) {
+  absl::StatusOr<PipeFds> pipe = host.Pipe();
+  if (!pipe.ok()) {
+    Print(host, 2, "sh: can't create pipe\n");
+    return 1;
+  }
+  absl::StatusOr<Pid> writer = StartSubshell(host, left, nullptr, &pipe->write);
+  absl::StatusOr<Pid> reader = StartSubshell(host, right, &pipe->read, nullptr);
+  pipe->write.Reset();
+  pipe->read.Reset();
+  int status = 127;
+  if (writer.ok()) WaitStatus(host, *writer);
+  if (reader.ok()) status = WaitStatus(host, *reader);
+  if (!writer.ok() || !reader.ok()) {
+    Print(host, 2, "sh: can't start the pipeline\n");
+  }
+  return status;
+}
+
+// One simple command or a pipeline of them, in the foreground.
+int RunCommand(Host& host, absl::string_view command, int status,
+               bool& exited) {
+  std::vector<absl::string_view> stages = absl::StrSplit(command, '|');
+  if (stages.size() > 2) {
+    Print(host, 2, "sh: only a pipeline of two commands is supported\n");
+    return 2;
+  }
+  if (stages.size() == 2) return RunPipeline(host, stages[0], stages[1]);
+  std::vector<std::string> words = SplitWords(command);
+  if (words.empty()) return status;
+  if (words[0] == "exit") {
+    int code = status;
+    if (words.size() > 1 && !absl::SimpleAtoi(words[1], &code)) code = 2;
+    exited = true;
+    return code & 0xff;
+  }
+  if (words[0] == "trap") return Trap(host, words);
+  return RunApplet(host, words);
+}
+
+// A command of a list and what follows it.
+enum class Then { kEnd, kAnd, kOr, kBackground };
+struct ListItem {
+  std::string command;
+  Then then = Then::kEnd;
+};
+
+// Splits one line at `&&`, `||` and `&` (quotes do not protect them; a
+// single `|` stays in the command: a pipeline).
+std::vector<ListItem> SplitList(absl::string_view line) {
+  std::vector<ListItem> items(1);
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    bool doubled = i + 1 < line.size() && line[i + 1] == c;
+    if (c == '&' || (c == '|' && doubled)) {
+      items.back().then = c == '|'  ? Then::kOr
+                          : doubled ? Then::kAnd
+                                    : Then::kBackground;
+      if (doubled) ++i;
+      items.emplace_back();
+      continue;
     }
-    if (words[0] == "trap") {
-      status = Trap(host, words);
-    } else {
-      status = RunApplet(host, words);
+    items.back().command.push_back(c);
+  }
+  return items;
+}
+
+// Runs `script` after `status`; `exited` says whether an `exit` ended it.
+// Commands end at ';' or a newline, or chain with `&&` and `||`; `CMD &`
+// runs CMD in the background (a subshell not waited for; $? becomes 0).
+int RunScript(Host& host, absl::string_view script, int status, bool& exited) {
+  for (absl::string_view line :
+       absl::StrSplit(script, absl::ByAnyChar(";\n"))) {
+    bool skip = false;
+    for (const ListItem& item : SplitList(ExpandArithmetic(line))) {
+      if (!skip && !SplitWords(item.command).empty()) {
+        if (item.then == Then::kBackground) {
+          absl::StatusOr<Pid> job =
+              StartSubshell(host, item.command, nullptr, nullptr);
+          if (!job.ok()) Print(host, 2, "sh: can't start a background job\n");
+          status = job.ok() ? 0 : 1;
+        } else {
+          status = RunCommand(host, item.command, status, exited);
+          if (exited) return status;
+        }
+      }
+      skip = (item.then == Then::kAnd && status != 0) ||
+             (item.then == Then::kOr && status == 0);
     }
   }
   return status;
@@ -234,6 +470,7 @@ int RunApplet(Host& host, const std::vector<std::string>& args) {
   if (name == "sleep") return Sleep(host, args);
   if (name == "true") return 0;
   if (name == "false") return 1;
+  if (name == "nc") return Nc(host, args);
   Print(host, 2, absl::StrCat("sh: ", args[0], ": not found\n"));
   return 127;
 }

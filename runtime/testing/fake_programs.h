@@ -31,11 +31,21 @@ absl::Span<const absl::string_view> BusyboxApplets();
 //                  '...' and "..." group words (no escapes; the only
 //                  expansion is `$((A+B-C))` of integers); builtins below
 //                  plus `exit [N]` and `trap '' SIG...` (ignore those
-//                  signals); an unknown command is 127.
+//                  signals); an unknown command is 127. `A && B`, `A || B`,
+//                  `CMD &` (background) and `A | B` (a pipeline of two
+//                  commands) work; background jobs and pipeline stages are
+//                  subshells (the program re-executed through
+//                  OpenSelfExe). Quotes do not protect ';', '&' or '|'.
 //   sh             the same, read from stdin a line at a time as it
 //                  arrives (a shell on a console), until exit or EOF.
 //   echo [-n] WORDS, cat [FILE...] (stdin without files), sleep SECONDS
 //   (virtual time on the fake), true, false.
+//   nc -l -p PORT  listen on 127.0.0.1:PORT and accept one connection;
+//   nc 127.0.0.1 PORT  connect (refused: "nc: can't connect to remote host
+//                  (127.0.0.1): Connection refused" on stderr, exit 1).
+//                  Then, as busybox: stdin goes to the connection (its EOF
+//                  shuts down writing), the connection to stdout, until the
+//                  connection's EOF (exit 0).
 int FakeBusyboxMain(Host& host, const std::vector<std::string>& argv);
 fake::Program FakeBusybox();
 
