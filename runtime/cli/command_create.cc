@@ -15,8 +15,7 @@ CreateRequest ToRequest(const CreateOptions& options) {
   request.pid_file = options.pid_file;
   request.no_pivot = options.no_pivot;
   request.preserve_fds = options.preserve_fds;
-  // --no-new-keyring: runbox makes no session keyring, so there is nothing
-  // to skip.
+  request.no_new_keyring = options.no_new_keyring;
   return request;
 }
 

@@ -94,9 +94,7 @@ absl::StatusOr<spec::Process> ProcessFromFlags(CommandEnv& env,
   return p;
 }
 
-}  // namespace
-
-CommandResult RunExec(CommandEnv& env, const ExecOptions& options) {
+CommandResult ExecProcess(CommandEnv& env, const ExecOptions& options) {
   ExecProcessRequest request;
   request.id = options.id;
   if (!options.process.empty()) {
@@ -112,6 +110,17 @@ CommandResult RunExec(CommandEnv& env, const ExecOptions& options) {
   request.preserve_fds = options.preserve_fds;
   ASSIGN_OR_RETURN(ExecResult result, Exec(env.ctx, request));
   return result.status.has_value() ? result.status->ShellCode() : 0;
+}
+
+}  // namespace
+
+// runc 1.1 reports a failed exec as "exec failed: ..." with exit code 255,
+// so a caller can tell it from the process's own exit code.
+CommandResult RunExec(CommandEnv& env, const ExecOptions& options) {
+  CommandResult result = ExecProcess(env, options);
+  if (result.ok()) return result;
+  env.log.Error(absl::StrCat("exec failed: ", result.status().message()));
+  return 255;
 }
 
 }  // namespace runbox::cli

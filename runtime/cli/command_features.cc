@@ -2,14 +2,18 @@
 // features.md document, printed as runc prints it (4-space indent, final
 // newline). Capabilities, namespaces and seccomp names come from the spec
 // model's tables, so the document lists exactly what config.json parsing
-// accepts.
+// accepts; the rest states what runbox implements (features_test.cc
+// checks the mount options against the parser).
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "runtime/cli/commands.h"
+#include "runtime/cli/features.h"
 #include "runtime/cli/output.h"
+#include "runtime/cli/usage.h"
 #include "runtime/spec/names.h"
 
 namespace runbox::cli {
@@ -24,34 +28,57 @@ std::vector<std::string> AllNames() {
   return names;
 }
 
-// The mount(2) options runbox translates (flags and propagation), as
-// runc's specconv.KnownMountOptions lists them.
+// The mounts[].options words runbox acts on (rootfs/mount_options.cc):
+// `mount`(2) flags and their negations, propagation, bind and "defaults".
+// Unlike runc 1.1 it leaves out what it does not implement: the
+// recursive `mount_setattr`(2) forms (rro, rnosuid, ...), nosymfollow,
+// tmpcopyup, idmap, acl, and the flags it would pass on as file-system
+// data (loud, silent, mand, iversion, lazytime and their negations).
 const std::vector<std::string>& MountOptions() {
   static const auto* options = new std::vector<std::string>{
-      "async",         "atime",       "bind",        "defaults",  "dev",
-      "diratime",      "dirsync",     "exec",        "iversion",  "lazytime",
-      "loud",          "mand",        "noatime",     "nodev",     "nodiratime",
-      "noexec",        "noiversion",  "nolazytime",  "nomand",    "norelatime",
-      "nostrictatime", "nosuid",      "nosymfollow", "private",   "rbind",
-      "relatime",      "remount",     "ro",          "rprivate",  "rshared",
-      "rslave",        "runbindable", "rw",          "shared",    "silent",
-      "slave",         "strictatime", "suid",        "symfollow", "sync",
+      "async",      "atime",   "bind",        "defaults",      "dev",
+      "diratime",   "dirsync", "exec",        "noatime",       "nodev",
+      "nodiratime", "noexec",  "norelatime",  "nostrictatime", "nosuid",
+      "private",    "rbind",   "relatime",    "remount",       "ro",
+      "rprivate",   "rshared", "rslave",      "runbindable",   "rw",
+      "shared",     "slave",   "strictatime", "suid",          "sync",
       "unbindable"};
   return *options;
 }
 
+template <spec::NamedEnum E>
+std::vector<std::string> SortedNames() {
+  std::vector<std::string> names = AllNames<E>();
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
 std::string FeaturesJson() {
   using Json = nlohmann::ordered_json;
   Json linux_features;
-  linux_features["namespaces"] = AllNames<spec::NamespaceType>();
+  // Sorted as runc sorts them; capabilities in kernel order, as runc.
+  linux_features["namespaces"] = SortedNames<spec::NamespaceType>();
   linux_features["capabilities"] = AllNames<spec::Capability>();
-  linux_features["cgroup"] = {{"v1", true}, {"v2", true}, {"systemd", false}};
-  linux_features["seccomp"] = {{"enabled", true},
-                               {"actions", AllNames<spec::SeccompAction>()},
-                               {"operators", AllNames<spec::SeccompOperator>()},
-                               {"archs", AllNames<spec::SeccompArch>()}};
+  // cgroupfs on either version and the rdma controller; no systemd
+  // driver (--systemd-cgroup is refused).
+  linux_features["cgroup"] = {{"v1", true},
+                              {"v2", true},
+                              {"systemd", false},
+                              {"systemdUser", false},
+                              {"rdma", true}};
+  linux_features["seccomp"] = {
+      {"enabled", true},
+      {"actions", SortedNames<spec::SeccompAction>()},
+      {"operators", SortedNames<spec::SeccompOperator>()},
+      {"archs", SortedNames<spec::SeccompArch>()},
+      {"knownFlags", AllNames<spec::SeccompFlag>()}};
   linux_features["apparmor"] = {{"enabled", false}};
   linux_features["selinux"] = {{"enabled", false}};
+  linux_features["intelRdt"] = {{"enabled", false}};
+  // The "idmap" mount option is not implemented.
+  linux_features["mountExtensions"] = {{"idmap", {{"enabled", false}}}};
 
   Json features;
   features["ociVersionMin"] = "1.0.0";
@@ -60,11 +87,10 @@ std::string FeaturesJson() {
                        "startContainer", "poststart",     "poststop"};
   features["mountOptions"] = MountOptions();
   features["linux"] = std::move(linux_features);
-  features["annotations"] = Json::object();
+  features["annotations"] = {
+      {"org.opencontainers.runbox.version", std::string(kRunboxVersion)}};
   return absl::StrCat(features.dump(4), "\n");
 }
-
-}  // namespace
 
 CommandResult RunFeatures(CommandEnv& env, const FeaturesOptions&) {
   RETURN_IF_ERROR(PrintStdout(env.host, FeaturesJson()));

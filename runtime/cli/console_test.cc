@@ -318,6 +318,31 @@ TEST_P(ConsoleTest, ForegroundExecTtyRelaysTheTerminal) {
   });
 }
 
+// `create` with a console socket as containerd's runc shim (so dockerd)
+// runs it: the shim reads create's stdout and stderr to EOF before it calls
+// `start`, so once create has exited nothing may hold them (init has the
+// console). The supervisor used to keep its copies for the container's
+// whole life, and `docker run -t` hung before start.
+TEST_P(ConsoleTest, CreateWithAConsoleLeavesNoHoldOnItsOutput) {
+  Run([&](Host& host, const std::string& dir) {
+    const std::string bundle = absl::StrCat(dir, "/bundle");
+    ASSERT_OK(MakeBundle(host, env(), bundle, ConfigJson({"/bin/sh"}, true)));
+    ASSERT_OK_AND_ASSIGN(Fd listener, Listen(host, kSocket));
+    ASSERT_OK_AND_ASSIGN(
+        Output create,
+        RunboxWithInput(
+            env(), host, dir,
+            {"create", "--console-socket", kSocket, "--bundle", bundle, kId},
+            ""));
+    EXPECT_EQ(create.status, ExitStatus::Exited(0)) << create.Describe();
+    EXPECT_EQ(create.out, "") << create.Describe();
+    ASSERT_OK_AND_ASSIGN(Console console, AcceptConsole(host, listener));
+    EXPECT_THAT(console.name, StartsWith("/dev/pts/"));
+    Output del = Runbox(host, dir, {"delete", "--force", kId});
+    EXPECT_EQ(del.status, ExitStatus::Exited(0)) << del.Describe();
+  });
+}
+
 // runc's checkTerminal, before any side effect: nothing is left behind.
 TEST_P(ConsoleTest, TerminalAndConsoleSocketMustGoTogether) {
   Run([&](Host& host, const std::string& dir) {
@@ -356,14 +381,15 @@ TEST_P(ConsoleTest, TerminalAndConsoleSocketMustGoTogether) {
     nlohmann::json p = ConfigJson({"/bin/sh"}, true)["process"];
     ASSERT_OK(WriteFile(host, process, p.dump()));
     Output exec = Runbox(host, dir, {"exec", "-d", "--process", process, kId});
-    EXPECT_EQ(exec.status, ExitStatus::Exited(1)) << exec.Describe();
+    // runc: "exec failed: ...", exit 255.
+    EXPECT_EQ(exec.status, ExitStatus::Exited(255)) << exec.Describe();
     EXPECT_THAT(exec.err, HasSubstr("cannot allocate tty"));
     p["terminal"] = false;
     ASSERT_OK(WriteFile(host, process, p.dump()));
     Output exec_socket = Runbox(
         host, dir,
         {"exec", "-d", "--console-socket", kSocket, "--process", process, kId});
-    EXPECT_EQ(exec_socket.status, ExitStatus::Exited(1))
+    EXPECT_EQ(exec_socket.status, ExitStatus::Exited(255))
         << exec_socket.Describe();
     EXPECT_THAT(exec_socket.err, HasSubstr("cannot use console socket"));
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "hostapi/status.h"
 #include "runtime/cli/output.h"
 #include "runtime/common/io.h"
@@ -49,7 +50,10 @@ absl::Status Logger::OpenFile(absl::string_view path) {
 
 void Logger::Log(LogLevel level, absl::string_view message) {
   if (level == LogLevel::kDebug && !debug_) return;
-  std::string time = FormatRfc3339Nano(host_.RealNow());
+  // logrus's default time format, as runc 1.1 writes it: RFC 3339 to the
+  // second ("2026-01-02T15:04:05Z"); runbox's clock is UTC.
+  std::string time = absl::FormatTime("%Y-%m-%d%ET%H:%M:%SZ", host_.RealNow(),
+                                      absl::UTCTimeZone());
   std::string record;
   if (format_ == LogFormat::kJson) {
     // Keys in logrus's (alphabetical) order.

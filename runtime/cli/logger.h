@@ -25,7 +25,7 @@ class Logger {
   // at start, so the file exists even when nothing is logged.
   absl::Status OpenFile(absl::string_view path);
 
-  // Record shapes:
+  // Record shapes (time as runc's logrus: "2026-01-02T15:04:05Z"):
   //   log file, json (or stderr, json): {"level":"error","msg":"…","time":"…"}
   //   log file, text: time="…" level=error msg="…"   (logrus's text form)
   //   stderr, text:   runbox: …  /  runbox: warning: …  /  runbox: debug: …

@@ -36,6 +36,8 @@ struct CreateRequest {
   std::string console_socket;  // Gets the pty master of process.terminal.
   std::string pid_file;        // Gets the supervisor's pid.
   bool no_pivot = false;
+  // --no-new-keyring: keep the caller's session keyring (keyring.h).
+  bool no_new_keyring = false;
   int preserve_fds = 0;        // fds 3..3+N-1 go to the container.
   // `run` without --detach: the runtime stays in the foreground (runc's
   // console-socket rules differ; see CheckConsoleSocket).

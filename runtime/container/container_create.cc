@@ -15,6 +15,7 @@
 #include "runtime/common/io.h"
 #include "runtime/container/container.h"
 #include "runtime/container/container_internal.h"
+#include "runtime/pod/pod.h"
 #include "runtime/sandbox/boot.h"
 #include "runtime/sandbox/cgroups/cgroup_path.h"
 #include "runtime/sandbox/cgroups/manager.h"
@@ -22,8 +23,10 @@
 #include "runtime/sandbox/self_exe.h"
 #include "runtime/sandbox/sync.h"
 #include "runtime/spec/parse.h"
+#include "runtime/spec/serialize.h"
 #include "runtime/spec/validate.h"
 #include "runtime/state/container_id.h"
+#include "runtime/state/process_alive.h"
 
 namespace runbox {
 namespace {
@@ -52,7 +55,8 @@ struct LoadedConfig {
 absl::StatusOr<LoadedConfig> LoadConfig(Host& host, absl::string_view bundle) {
   absl::StatusOr<Fd> dir =
       host.OpenAt(Fd::Cwd(), bundle, {.flags = OpenFlags::kDirectory});
-  if (!dir.ok()) return Annotate(dir.status(), absl::StrCat("open bundle \"", bundle, "\""));
+  if (!dir.ok())
+    return Annotate(dir.status(), absl::StrCat("open bundle \"", bundle, "\""));
   LoadedConfig loaded;
   ASSIGN_OR_RETURN(loaded.text,
                    ReadFileAt(host, *dir, "config.json", kMaxConfigBytes));
@@ -60,7 +64,8 @@ absl::StatusOr<LoadedConfig> LoadConfig(Host& host, absl::string_view bundle) {
   if (!config.ok()) return Annotate(config.status(), "config.json");
   RETURN_IF_ERROR(Annotate(spec::Validate(*config), "config.json"));
   if (!config->process) {
-    return absl::InvalidArgumentError("config.json: process: required to create a container");
+    return absl::InvalidArgumentError(
+        "config.json: process: required to create a container");
   }
   // Valid by the spec, not yet done by runbox: refused before any side
   // effect rather than ignored. (Offsets must be written before the first
@@ -77,7 +82,8 @@ absl::StatusOr<LoadedConfig> LoadConfig(Host& host, absl::string_view bundle) {
 }  // namespace
 
 // Writes the pid file the way runc does: whole or not at all.
-absl::Status internal::WritePidFile(Host& host, absl::string_view path, Pid pid) {
+absl::Status internal::WritePidFile(Host& host, absl::string_view path,
+                                    Pid pid) {
   ASSIGN_OR_RETURN(std::string absolute, AbsolutePath(host, path));
   size_t slash = absolute.rfind('/');
   std::string dir_path = slash == 0 ? "/" : absolute.substr(0, slash);
@@ -95,19 +101,61 @@ absl::StatusOr<ProcessIdentity> ParseIdentity(absl::string_view text) {
   ProcessIdentity identity;
   if (words.size() != 2 || !absl::SimpleAtoi(words[0], &identity.pid.value) ||
       !absl::SimpleAtoi(words[1], &identity.start_time)) {
-    return absl::InternalError(absl::StrCat("bad init identity \"", text, "\""));
+    return absl::InternalError(
+        absl::StrCat("bad init identity \"", text, "\""));
   }
   return identity;
+}
+
+// The init of the pod sandbox `sandbox_id`, which a container joining the
+// pod shares namespaces with. The sandbox must be a live pod sandbox.
+absl::StatusOr<ProcessIdentity> SandboxInit(RuntimeContext& ctx,
+                                            StateStore& store,
+                                            absl::string_view sandbox_id) {
+  absl::StatusOr<Meta> sandbox = store.Load(sandbox_id);
+  if (absl::IsNotFound(sandbox.status())) {
+    return absl::NotFoundError(
+        absl::StrCat("pod sandbox \"", sandbox_id, "\" does not exist"));
+  }
+  RETURN_IF_ERROR(sandbox.status());
+  ASSIGN_OR_RETURN(pod::PodRole role, pod::RoleOf(sandbox->annotations));
+  if (role.role != pod::Role::kSandbox) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("container \"", sandbox_id, "\" is not a pod sandbox"));
+  }
+  ASSIGN_OR_RETURN(internal::LiveStatus live,
+                   internal::CurrentStatus(ctx, store, *sandbox));
+  if (live.status == ContainerStatus::kStopped || !sandbox->init) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "pod sandbox \"", sandbox_id, "\" is ",
+        ContainerStatusName(live.status), "; it has no namespaces to join"));
+  }
+  return *sandbox->init;
+}
+
+// The sandbox's init still is the process whose namespaces we joined. A
+// pod member is created only while its sandbox lives: the sandbox's
+// supervisor stops the members it finds once its init has exited, and a
+// member created after that scan must not outlive the pod.
+absl::Status CheckSandboxAlive(Host& host, const ProcessIdentity& init,
+                               absl::string_view sandbox_id) {
+  ASSIGN_OR_RETURN(bool alive, IsAlive(host, init));
+  if (alive) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("pod sandbox \"", sandbox_id,
+                   "\" stopped while the container joined it"));
 }
 
 }  // namespace
 
 absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
   Host& host = ctx.host;
-  const std::string context = absl::StrCat("create container \"", request.id, "\"");
+  const std::string context =
+      absl::StrCat("create container \"", request.id, "\"");
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateContainerId(request.id));
-    ASSIGN_OR_RETURN(std::string bundle, internal::AbsolutePath(host, request.bundle));
+    ASSIGN_OR_RETURN(std::string bundle,
+                     internal::AbsolutePath(host, request.bundle));
     ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfig(host, bundle));
     RETURN_IF_ERROR(CheckConsoleSocket(loaded.config.process->terminal,
                                        request.console_socket,
@@ -127,7 +175,17 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
                      cgroups::CgroupManager::ForContainer(host, cgroup));
     ASSIGN_OR_RETURN(StateStore store, internal::OpenStore(ctx));
 
+    // A pod member boots into its sandbox's namespaces (runtime/pod).
+    ASSIGN_OR_RETURN(pod::PodRole role, pod::RoleOf(loaded.config.annotations));
+    std::optional<ProcessIdentity> sandbox_init;
+    if (role.role == pod::Role::kContainer) {
+      ASSIGN_OR_RETURN(sandbox_init, SandboxInit(ctx, store, role.sandbox_id));
+      pod::JoinSandboxNamespaces(loaded.config, sandbox_init->pid);
+      loaded.text = spec::SerializeConfig(loaded.config);
+    }
+
     Meta meta;
+    meta.sandbox = role.sandbox_id;
     meta.planned_cgroups = planned.Paths();
     meta.id = request.id;
     meta.status = ContainerStatus::kCreating;
@@ -135,6 +193,7 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
     meta.created = host.RealNow();
     meta.owner = host.GetUid();
     meta.annotations = loaded.config.annotations;
+    meta.no_new_keyring = request.no_new_keyring;
     ASSIGN_OR_RETURN(ContainerLock lock, store.CreateExclusive(meta));
 
     // From here on a failure must leave no trace: the supervisor (and with
@@ -180,6 +239,7 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
       args.console_socket = "-";  // runbox's own: a foreground `run`.
     }
     args.no_pivot = request.no_pivot;
+    args.no_new_keyring = request.no_new_keyring;
     args.preserve_fds = request.preserve_fds;
     SpawnRequest spawn;
     spawn.path = "runbox";
@@ -203,8 +263,8 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
                  {&lock.dir(), kSupervisorLockFd}};
     if (console.valid()) spawn.fds.push_back({&console, kSupervisorConsoleFd});
     for (int i = 0; i < request.preserve_fds; ++i) {
-      spawn.fds.push_back({&inherited[kFirstPreservedFd + i],
-                           kSupervisorFirstPreservedFd + i});
+      spawn.fds.push_back(
+          {&inherited[kFirstPreservedFd + i], kSupervisorFirstPreservedFd + i});
     }
     // Until it has heard "commit", the supervisor dies with us.
     spawn.parent_death_signal = Signal::kKill;
@@ -219,13 +279,17 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
     ASSIGN_OR_RETURN(std::string ready,
                      ExpectSync(host, report.first, "ready", "supervisor"));
     ASSIGN_OR_RETURN(meta.init, ParseIdentity(ready));
+    if (sandbox_init) {
+      RETURN_IF_ERROR(CheckSandboxAlive(host, *sandbox_init, role.sandbox_id));
+    }
     meta.status = ContainerStatus::kCreated;
     RETURN_IF_ERROR(store.SaveLocked(lock, meta));
     RETURN_IF_ERROR(SendSync(host, report.first, "commit"));
     RETURN_IF_ERROR(
         ExpectSync(host, report.first, "done", "supervisor").status());
     if (!request.pid_file.empty()) {
-      RETURN_IF_ERROR(internal::WritePidFile(host, request.pid_file, supervisor));
+      RETURN_IF_ERROR(
+          internal::WritePidFile(host, request.pid_file, supervisor));
     }
     std::move(undo).Cancel();
     return absl::OkStatus();

@@ -15,6 +15,7 @@
 #include "runtime/container/container_internal.h"
 #include "runtime/sandbox/boot.h"
 #include "runtime/sandbox/console.h"
+#include "runtime/sandbox/keyring.h"
 #include "runtime/sandbox/rootfs.h"
 #include "runtime/sandbox/self_exe.h"
 #include "runtime/spec/parse.h"
@@ -22,6 +23,9 @@
 #include "runtime/state/process_alive.h"
 
 namespace runbox {
+
+// The most init --exec writes to report why it could not exec.
+inline constexpr size_t kMaxExecReport = 64 * 1024;
 namespace {
 
 constexpr Namespaces kAllNamespaces[] = {
@@ -110,6 +114,9 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
     InitArgs init;
     init.exec = true;
     init.rootfs = rootfs;
+    if (!meta.no_new_keyring) {
+      init.session_keyring = SessionKeyringName(meta.id);
+    }
     init.preserve_fds = request.preserve_fds;
     init.config_fd = kFirstPreservedFd + request.preserve_fds;
     init.sync_fd = init.config_fd + 1;
@@ -126,6 +133,11 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
       own_end = std::move(pair.first);
     }
     if (console.valid()) init.console_socket_fd = init.sync_fd + 1;
+    // How init reports a failure before the exec (runc's exec reports it
+    // too, also with --detach): EOF alone means the exec happened.
+    ASSIGN_OR_RETURN(PipeFds report, host.Pipe());
+    init.report_fd =
+        (console.valid() ? init.console_socket_fd : init.sync_fd) + 1;
     ASSIGN_OR_RETURN(PipeFds go, host.Pipe());
     SpawnRequest spawn;
     spawn.path = "runbox";
@@ -144,6 +156,7 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
     if (console.valid()) {
       spawn.fds.push_back({&console, init.console_socket_fd});
     }
+    spawn.fds.push_back({&report.write, init.report_fd});
     for (size_t i = 0; i < joins.types.size(); ++i) {
       // A pid namespace is chosen by the parent, for its next children.
       if (joins.types[i] == Namespaces::kPid) {
@@ -155,6 +168,7 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
     }
     ASSIGN_OR_RETURN(SpawnResult spawned, host.Spawn(spawn));
     go.read.Reset();
+    report.write.Reset();
     console.Reset();
     // Into the container's cgroups before it runs anything of the user's
     // (it waits for "go"): pause, ps and kill --all must see it.
@@ -169,6 +183,17 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
     }
     RETURN_IF_ERROR(WriteAll(host, go.write, "g"));
     go.write.Reset();
+    ASSIGN_OR_RETURN(std::string failure,
+                     ReadAll(host, report.read, kMaxExecReport));
+    report.read.Reset();
+    if (!failure.empty()) {
+      absl::StatusOr<std::optional<WaitResult>> reaped;
+      do {
+        reaped = host.Wait(spawned.pid, WaitFlags::kNone);
+      } while (IsErrno(reaped, EINTR));
+      return absl::FailedPreconditionError(
+          absl::StrCat("unable to start container process: ", failure));
+    }
     ExecResult out;
     out.pid = spawned.pid;
     if (request.detach) {

@@ -27,7 +27,9 @@ struct LiveStatus {
 absl::StatusOr<LiveStatus> CurrentStatus(RuntimeContext& ctx,
                                          StateStore& store, const Meta& meta);
 
-// `cannot <op> container "<id>" in state <status>` (FailedPrecondition).
+// `cannot <op> container "<id>" in state <status>` (FailedPrecondition),
+// after runc's words for the case where runc has them: "cannot exec in a
+// stopped container (cannot exec in container "x" in state stopped)".
 absl::Status WrongState(absl::string_view op, absl::string_view id,
                         ContainerStatus status);
 

@@ -53,25 +53,27 @@ std::string StringArg(const std::map<std::string, std::string>& pairs,
 }  // namespace
 
 std::vector<std::string> SuperviseArgs::ToArgs() const {
-  std::vector<std::string> args = {"--id", id, "--root", root, "--bundle",
-                                   bundle, "--preserve-fds",
-                                   absl::StrCat(preserve_fds)};
+  std::vector<std::string> args = {
+      "--id",     id,     "--root",         root,
+      "--bundle", bundle, "--preserve-fds", absl::StrCat(preserve_fds)};
   if (!console_socket.empty()) {
     args.insert(args.end(), {"--console-socket", console_socket});
   }
   if (no_pivot) args.push_back("--no-pivot");
+  if (no_new_keyring) args.push_back("--no-new-keyring");
   return args;
 }
 
 absl::StatusOr<SuperviseArgs> SuperviseArgs::Parse(
     const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(auto pairs, Pairs(args, {"--no-pivot"}));
+  ASSIGN_OR_RETURN(auto pairs, Pairs(args, {"--no-pivot", "--no-new-keyring"}));
   SuperviseArgs out;
   out.id = StringArg(pairs, "--id");
   out.root = StringArg(pairs, "--root");
   out.bundle = StringArg(pairs, "--bundle");
   out.console_socket = StringArg(pairs, "--console-socket");
   out.no_pivot = pairs.count("--no-pivot") > 0;
+  out.no_new_keyring = pairs.count("--no-new-keyring") > 0;
   ASSIGN_OR_RETURN(out.preserve_fds, IntArg(pairs, "--preserve-fds", 0));
   if (out.id.empty() || out.root.empty() || out.bundle.empty()) {
     return absl::InvalidArgumentError(
@@ -82,23 +84,34 @@ absl::StatusOr<SuperviseArgs> SuperviseArgs::Parse(
 
 std::vector<std::string> InitArgs::ToArgs() const {
   if (exec) {
-    std::vector<std::string> args = {
-        "--exec", "--rootfs", rootfs, "--config-fd", absl::StrCat(config_fd),
-        "--sync-fd", absl::StrCat(sync_fd), "--preserve-fds",
-        absl::StrCat(preserve_fds)};
+    std::vector<std::string> args = {"--exec",
+                                     "--rootfs",
+                                     rootfs,
+                                     "--config-fd",
+                                     absl::StrCat(config_fd),
+                                     "--sync-fd",
+                                     absl::StrCat(sync_fd),
+                                     "--preserve-fds",
+                                     absl::StrCat(preserve_fds)};
     if (console_socket_fd >= 0) {
       args.insert(args.end(),
                   {"--console-socket-fd", absl::StrCat(console_socket_fd)});
     }
+    if (!session_keyring.empty()) {
+      args.insert(args.end(), {"--session-keyring", session_keyring});
+    }
+    if (report_fd >= 0) {
+      args.insert(args.end(), {"--report-fd", absl::StrCat(report_fd)});
+    }
     return args;
   }
-  std::vector<std::string> args = {
-      "--id",        id,
-      "--bundle",    bundle,
-      "--preserve-fds", absl::StrCat(preserve_fds),
-      "--sync-fd",   absl::StrCat(sync_fd),
-      "--config-fd", absl::StrCat(config_fd)};
+  std::vector<std::string> args = {"--id",           id,
+                                   "--bundle",       bundle,
+                                   "--preserve-fds", absl::StrCat(preserve_fds),
+                                   "--sync-fd",      absl::StrCat(sync_fd),
+                                   "--config-fd",    absl::StrCat(config_fd)};
   if (no_pivot) args.push_back("--no-pivot");
+  if (no_new_keyring) args.push_back("--no-new-keyring");
   if (console_socket_fd >= 0) {
     args.insert(args.end(),
                 {"--console-socket-fd", absl::StrCat(console_socket_fd)});
@@ -107,18 +120,22 @@ std::vector<std::string> InitArgs::ToArgs() const {
 }
 
 absl::StatusOr<InitArgs> InitArgs::Parse(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(auto pairs, Pairs(args, {"--no-pivot", "--exec"}));
+  ASSIGN_OR_RETURN(auto pairs,
+                   Pairs(args, {"--no-pivot", "--no-new-keyring", "--exec"}));
   InitArgs out;
   out.exec = pairs.count("--exec") > 0;
   out.rootfs = StringArg(pairs, "--rootfs");
+  out.session_keyring = StringArg(pairs, "--session-keyring");
   out.id = StringArg(pairs, "--id");
   out.bundle = StringArg(pairs, "--bundle");
   out.no_pivot = pairs.count("--no-pivot") > 0;
+  out.no_new_keyring = pairs.count("--no-new-keyring") > 0;
   ASSIGN_OR_RETURN(out.preserve_fds, IntArg(pairs, "--preserve-fds", 0));
   ASSIGN_OR_RETURN(out.sync_fd, IntArg(pairs, "--sync-fd", -1));
   ASSIGN_OR_RETURN(out.config_fd, IntArg(pairs, "--config-fd", -1));
   ASSIGN_OR_RETURN(out.console_socket_fd,
                    IntArg(pairs, "--console-socket-fd", -1));
+  ASSIGN_OR_RETURN(out.report_fd, IntArg(pairs, "--report-fd", -1));
   if (out.exec) {
     if (out.config_fd < 0 || out.sync_fd < 0 || out.rootfs.empty()) {
       return absl::InvalidArgumentError(

@@ -39,6 +39,9 @@ struct SuperviseArgs {
   // to `runbox run` itself, which relays a foreground terminal).
   std::string console_socket;
   bool no_pivot = false;
+  // --no-new-keyring: init keeps the inherited session keyring instead of
+  // joining "_ses.<id>" (keyring.h).
+  bool no_new_keyring = false;
   int preserve_fds = 0;
 
   std::vector<std::string> ToArgs() const;  // After "supervise".
@@ -50,6 +53,7 @@ struct InitArgs {
   std::string id;
   std::string bundle;
   bool no_pivot = false;
+  bool no_new_keyring = false;  // As SuperviseArgs's.
   int preserve_fds = 0;
   int sync_fd = -1;    // Seqpacket socket to the supervisor.
   int config_fd = -1;  // config.json as create validated it.
@@ -62,6 +66,13 @@ struct InitArgs {
   // and `rootfs` is the container's root to enter.
   bool exec = false;
   std::string rootfs;
+  // Exec only: the session keyring to join by name ("_ses.<id>"); empty
+  // when the container was created with --no-new-keyring.
+  std::string session_keyring;
+  // Exec only: the write end of a pipe that gets the error when init
+  // cannot exec the process; the exec itself closes it (init keeps a
+  // close-on-exec copy), so EOF alone means the program runs.
+  int report_fd = -1;
 
   std::vector<std::string> ToArgs() const;  // After "init".
   static absl::StatusOr<InitArgs> Parse(const std::vector<std::string>& args);

@@ -108,6 +108,30 @@ absl::StatusOr<std::string> FindExecutable(
                                          "$PATH"));
 }
 
+absl::Status CheckProgram(Files& files, const spec::Process& process) {
+  if (process.args.empty()) {
+    return absl::InvalidArgumentError("process.args must not be empty");
+  }
+  const std::string& name = process.args[0];
+  if (!absl::StrContains(name, '/')) {
+    return FindExecutable(files, name, process.env).status();
+  }
+  std::string path = name;
+  if (!absl::StartsWith(name, "/")) {
+    absl::string_view cwd = process.cwd.empty() ? "/" : process.cwd;
+    path = absl::StrCat(cwd, absl::EndsWith(cwd, "/") ? "" : "/", name);
+  }
+  // runc's wording (Go's LookPath), which engines match on.
+  const std::string context = absl::StrCat("exec: \"", name, "\": stat ", path);
+  absl::StatusOr<FileStat> stat =
+      files.StatAt(Fd::Cwd(), path, FollowSymlinks::kFollow);
+  if (!stat.ok()) return ErrnoError(ErrnoOf(stat), context);
+  if (stat->type == FileType::kDirectory || (stat->mode & 0111) == 0) {
+    return ErrnoError(EACCES, context);
+  }
+  return absl::OkStatus();
+}
+
 std::vector<std::string> EnvironmentWithHome(
     Host& host, const std::vector<std::string>& env, Uid uid) {
   std::vector<std::string> out;

@@ -24,6 +24,14 @@ namespace runbox {
 absl::StatusOr<std::string> FindExecutable(Files& files, absl::string_view name,
                                            const std::vector<std::string>& env);
 
+// Whether process.args[0] names a program that can run, checked as runc
+// checks it before create returns (so a missing program fails create, not
+// start): a name without a slash is looked up in process.env's PATH, else
+// the file (relative to process.cwd unless absolute) must exist (ENOENT)
+// and be a non-directory with an execute bit (EACCES). Call it with the
+// container's root as "/".
+absl::Status CheckProgram(Files& files, const spec::Process& process);
+
 // process.env with HOME added when it is unset or empty, as runc does: the
 // home directory /etc/passwd of the container gives `uid` (read safely: a
 // regular file, bounded, no magic links), else "/". Call it with the

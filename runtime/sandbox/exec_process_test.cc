@@ -331,5 +331,34 @@ TEST(FindExecutableTest, SearchesPathLikeExecvp) {
   });
 }
 
+TEST(CheckProgramTest, MissingOrUnrunnableProgramsFailAsInRunc) {
+  RunInFake({{"/etc/data", "x"}}, [](Host& host) {
+    EXPECT_OK(host.MkdirAt(Fd::Cwd(), "/bin", 0755));
+    absl::StatusOr<Fd> fd = host.OpenAt(
+        Fd::Cwd(), "/bin/tool",
+        {.flags = OpenFlags::kWriteOnly | OpenFlags::kCreate, .mode = 0755});
+    EXPECT_OK(fd);
+    spec::Process process;
+    process.env = {"PATH=/nope:/bin"};
+    process.cwd = "/bin";
+    for (const char* runs : {"tool", "/bin/tool", "./tool"}) {
+      process.args = {runs, "arg"};
+      EXPECT_OK(CheckProgram(host, process)) << runs;
+    }
+    process.args = {"/no/such/binary"};
+    absl::Status missing = CheckProgram(host, process);
+    EXPECT_THAT(missing, HasErrno(ENOENT));
+    EXPECT_THAT(missing.message(), HasSubstr("exec: \"/no/such/binary\""));
+    process.args = {"data"};  // Not on PATH.
+    EXPECT_THAT(CheckProgram(host, process), HasErrno(ENOENT));
+    process.args = {"/etc/data"};  // Not executable.
+    EXPECT_THAT(CheckProgram(host, process), HasErrno(EACCES));
+    process.args = {"/bin/"};  // A directory.
+    EXPECT_THAT(CheckProgram(host, process), HasErrno(EACCES));
+    process.args = {};
+    EXPECT_FALSE(CheckProgram(host, process).ok());
+  });
+}
+
 }  // namespace
 }  // namespace runbox

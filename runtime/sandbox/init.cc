@@ -17,6 +17,7 @@
 #include "runtime/sandbox/console.h"
 #include "runtime/sandbox/exec_process.h"
 #include "runtime/sandbox/hooks.h"
+#include "runtime/sandbox/keyring.h"
 #include "runtime/sandbox/process_setup.h"
 #include "runtime/sandbox/rootfs.h"
 #include "runtime/sandbox/sandbox.h"
@@ -108,6 +109,11 @@ absl::Status RunInit(Host& host, const InitArgs& args, const Fd& sync) {
   config_fd.Reset();
   ASSIGN_OR_RETURN(spec::Config config, spec::ParseConfig(config_text));
   const spec::Process& process = *config.process;  // Create checked it.
+  // runc's first step in the new namespaces: the container's own session
+  // keyring, not the caller's.
+  if (!args.no_new_keyring) {
+    RETURN_IF_ERROR(JoinContainerSessionKeyring(host, config, args.id));
+  }
 
   if (!config.hostname.empty() && HasNewNamespace(config, spec::NamespaceType::kUts)) {
     RETURN_IF_ERROR(
@@ -117,6 +123,13 @@ absl::Status RunInit(Host& host, const InitArgs& args, const Fd& sync) {
       HasNewNamespace(config, spec::NamespaceType::kUts)) {
     RETURN_IF_ERROR(
         Annotate(host.Setdomainname(config.domainname), "set domainname"));
+  }
+
+  // runc brings up lo in a network namespace it creates (its "loopback"
+  // network): without it nothing, not even a pod's containers sharing the
+  // namespace, reaches 127.0.0.1 (ENETUNREACH).
+  if (HasNewNamespace(config, spec::NamespaceType::kNetwork)) {
+    RETURN_IF_ERROR(Annotate(host.BringUpLoopback(), "bring up lo"));
   }
 
   // The namespaces exist: the supervisor runs prestart and createRuntime
@@ -140,6 +153,9 @@ absl::Status RunInit(Host& host, const InitArgs& args, const Fd& sync) {
                                ConsoleMount::kDevConsole));
   RETURN_IF_ERROR(ApplyContainerSysctls(host, config));
   RETURN_IF_ERROR(FinalizeRootfs(host, config));
+  // As runc: a program that cannot run fails create, so an engine never
+  // holds a created container that cannot start.
+  RETURN_IF_ERROR(CheckProgram(host, process));
 
   RETURN_IF_ERROR(SendSync(host, sync, "ready"));
   RETURN_IF_ERROR(ExpectSync(host, sync, "start", "supervisor").status());
@@ -169,6 +185,10 @@ absl::Status RunExecInit(Host& host, const InitArgs& args) {
   ASSIGN_OR_RETURN(size_t n, host.Read(go, absl::MakeSpan(&byte, 1)));
   if (n != 1) return absl::AbortedError("runbox exec gave up");
   go.Reset();
+  // runc's setns init: the container's session keyring, by name.
+  if (!args.session_keyring.empty()) {
+    RETURN_IF_ERROR(JoinExistingSessionKeyring(host, args.session_keyring));
+  }
   // A config.json holding the exec'd process and the container's linux
   // object, whose seccomp and personality apply to it too (runc's setns
   // init does the same).
@@ -201,9 +221,23 @@ int InitMain(Host& host, const std::vector<std::string>& argv) {
     return 1;
   }
   if (args->exec) {
+    // The report pipe, moved to a close-on-exec copy: `runbox exec` reads
+    // our error there (EOF: the exec happened).
+    Fd report;
+    if (args->report_fd >= 0) {
+      Fd inherited = host.AdoptFd(args->report_fd);
+      absl::StatusOr<Fd> copy = host.Dup(inherited);
+      inherited.Reset();
+      if (copy.ok()) report = *std::move(copy);
+    }
     absl::Status s = RunExecInit(host, *args);
-    (void)WriteAll(host, Fd(2, nullptr),
-                   absl::StrCat("runbox exec: ", s.message(), "\n"));
+    if (report.valid()) {
+      (void)WriteAll(host, report,
+                     s.message().empty() ? "exec failed" : s.message());
+    } else {
+      (void)WriteAll(host, Fd(2, nullptr),
+                     absl::StrCat("runbox exec: ", s.message(), "\n"));
+    }
     return 127;
   }
   // Move the sync socket off its inherited number to a close-on-exec copy.

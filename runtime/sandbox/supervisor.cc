@@ -12,10 +12,11 @@
 #include "absl/strings/str_split.h"
 #include "hostapi/status.h"
 #include "runtime/common/io.h"
-#include "runtime/sandbox/control/messages.h"
-#include "runtime/sandbox/control/server.h"
+#include "runtime/pod/pod.h"
 #include "runtime/sandbox/cgroups/cgroup_path.h"
 #include "runtime/sandbox/cgroups/resources.h"
+#include "runtime/sandbox/control/messages.h"
+#include "runtime/sandbox/control/server.h"
 #include "runtime/sandbox/hooks.h"
 #include "runtime/sandbox/rootfs.h"
 #include "runtime/sandbox/sandbox.h"
@@ -24,14 +25,35 @@
 #include "runtime/state/exit_record.h"
 #include "runtime/state/meta.h"
 #include "runtime/state/oci_state.h"
+#include "runtime/state/process_alive.h"
+#include "runtime/state/state_store.h"
 
 namespace runbox {
 
 SignalSet ForwardedSignals() {
-  return {Signal::kHup,  Signal::kInt,  Signal::kQuit, Signal::kTerm,
-          Signal::kUsr1, Signal::kUsr2, Signal::kWinch, Signal::kCont,
-          Signal::kAlrm};
+  return {Signal::kHup,   Signal::kInt,  Signal::kQuit,
+          Signal::kTerm,  Signal::kUsr1, Signal::kUsr2,
+          Signal::kWinch, Signal::kCont, Signal::kAlrm};
 }
+
+namespace {
+
+// A namespace named by path. `/proc/<pid>/ns/<type>` (what pods and CRI
+// write) is opened through the host's own procfs access rather than
+// whatever the caller's /proc is; any other path (a bind-mounted
+// namespace, /var/run/netns/...) is opened as a file.
+absl::StatusOr<Fd> OpenNamespacePath(Host& host, absl::string_view path,
+                                     Namespaces type) {
+  std::vector<absl::string_view> parts = absl::StrSplit(path, '/');
+  int pid = 0;
+  if (parts.size() == 5 && parts[0].empty() && parts[1] == "proc" &&
+      absl::SimpleAtoi(parts[2], &pid) && pid > 0 && parts[3] == "ns") {
+    return host.OpenNamespace(Pid{pid}, type);
+  }
+  return host.OpenAt(Fd::Cwd(), path, {});
+}
+
+}  // namespace
 
 Supervisor::Supervisor(Host& host, SuperviseArgs args)
     : host_(host), args_(std::move(args)) {}
@@ -43,7 +65,8 @@ std::string Supervisor::ContainerDir() const {
 std::string Supervisor::StateJson(absl::string_view status) const {
   OciState state;
   state.id = args_.id;
-  state.status = ParseContainerStatus(status).value_or(ContainerStatus::kCreating);
+  state.status =
+      ParseContainerStatus(status).value_or(ContainerStatus::kCreating);
   state.pid = init_;
   state.bundle = args_.bundle;
   state.annotations = config_.annotations;
@@ -77,7 +100,8 @@ absl::Status Supervisor::Boot() {
   std::string text;
   char buf[16384];
   for (int64_t offset = 0;;) {
-    ASSIGN_OR_RETURN(size_t n, host_.PRead(config_fd_, absl::MakeSpan(buf), offset));
+    ASSIGN_OR_RETURN(size_t n,
+                     host_.PRead(config_fd_, absl::MakeSpan(buf), offset));
     if (n == 0) break;
     text.append(buf, n);
     offset += n;
@@ -89,14 +113,16 @@ absl::Status Supervisor::Boot() {
   SignalSet handled = ForwardedSignals();
   handled.Add(Signal::kChld);
   RETURN_IF_ERROR(host_.BlockSignals(handled).status());
-  RETURN_IF_ERROR(host_.SetSignalDisposition(Signal::kPipe, SignalDisposition::kIgnore));
+  RETURN_IF_ERROR(
+      host_.SetSignalDisposition(Signal::kPipe, SignalDisposition::kIgnore));
   ASSIGN_OR_RETURN(signals_, host_.SignalFd(handled));
   // Orphans of the container (without a pid namespace) come back to us to
   // be reaped, not to the engine.
   RETURN_IF_ERROR(host_.SetChildSubreaper());
 
-  ASSIGN_OR_RETURN(listener_,
-                   control::ListenControl(host_, absl::StrCat(ContainerDir(), "/ctl.sock")));
+  ASSIGN_OR_RETURN(
+      listener_,
+      control::ListenControl(host_, absl::StrCat(ContainerDir(), "/ctl.sock")));
   // The cgroups exist and hold init before init runs a line of user code
   // (it is still waiting for "continue").
   const std::string cgroups_path =
@@ -111,6 +137,10 @@ absl::Status Supervisor::Boot() {
   RETURN_IF_ERROR(SpawnInit());
   RETURN_IF_ERROR(
       Annotate(cgroups_->AddProcess(init_), "put init into its cgroups"));
+  // Engines read a container's memory, CPU and pids statistics, and wait
+  // for its OOM events, in the cgroups of the pid runbox reports: ours.
+  RETURN_IF_ERROR(Annotate(cgroups_->AddAccountingProcess(host_.GetPid()),
+                           "join the container's accounting cgroups"));
   RETURN_IF_ERROR(RunCreateHooks());
   return ReportReady();
 }
@@ -131,11 +161,13 @@ absl::Status Supervisor::ApplyCgroupResources() {
 }
 
 absl::Status Supervisor::SpawnInit() {
-  ASSIGN_OR_RETURN(SocketPairFds sync, host_.SocketPair(SocketType::kSeqPacket));
+  ASSIGN_OR_RETURN(SocketPairFds sync,
+                   host_.SocketPair(SocketType::kSeqPacket));
   InitArgs init;
   init.id = args_.id;
   init.bundle = args_.bundle;
   init.no_pivot = args_.no_pivot;
+  init.no_new_keyring = args_.no_new_keyring;
   init.preserve_fds = args_.preserve_fds;
   init.sync_fd = kFirstPreservedFd + args_.preserve_fds;
   init.config_fd = init.sync_fd + 1;
@@ -170,15 +202,15 @@ absl::Status Supervisor::SpawnInit() {
         request.new_namespaces |= flag;
         continue;
       }
-      absl::StatusOr<Fd> fd = host_.OpenAt(Fd::Cwd(), ns.path, {});
+      absl::StatusOr<Fd> fd = OpenNamespacePath(host_, ns.path, flag);
       if (!fd.ok()) {
         return Annotate(fd.status(),
                         absl::StrCat("open namespace \"", ns.path, "\""));
       }
       if (flag == Namespaces::kPid) {
-        RETURN_IF_ERROR(Annotate(
-            host_.Setns(*fd, flag),
-            absl::StrCat("join pid namespace \"", ns.path, "\"")));
+        RETURN_IF_ERROR(
+            Annotate(host_.Setns(*fd, flag),
+                     absl::StrCat("join pid namespace \"", ns.path, "\"")));
         continue;
       }
       join_fds.push_back(std::move(*fd));
@@ -223,8 +255,7 @@ absl::Status Supervisor::WriteIdMaps(Pid child) {
   auto format = [](const std::vector<spec::IdMapping>& mappings) {
     std::string text;
     for (const spec::IdMapping& m : mappings) {
-      absl::StrAppend(&text, m.container_id, " ", m.host_id, " ", m.size,
-                      "\n");
+      absl::StrAppend(&text, m.container_id, " ", m.host_id, " ", m.size, "\n");
     }
     return text;
   };
@@ -242,14 +273,15 @@ absl::Status Supervisor::WriteIdMaps(Pid child) {
 }
 
 absl::Status Supervisor::RunCreateHooks() {
-  RETURN_IF_ERROR(ExpectSync(host_, init_sync_, "setup", "container init").status());
+  RETURN_IF_ERROR(
+      ExpectSync(host_, init_sync_, "setup", "container init").status());
   // runtime.md steps 3-4: prestart (deprecated) and createRuntime run in
   // the runtime's namespaces once the container's exist; a failure stops
   // the create.
   const std::string state = StateJson("creating");
   RETURN_IF_ERROR(RunHooks(host_, config_.hooks.prestart, "prestart", state));
-  RETURN_IF_ERROR(RunHooks(host_, config_.hooks.create_runtime,
-                           "createRuntime", state));
+  RETURN_IF_ERROR(
+      RunHooks(host_, config_.hooks.create_runtime, "createRuntime", state));
   RETURN_IF_ERROR(
       SendSync(host_, init_sync_, "continue", absl::StrCat(init_.value)));
   return ExpectSync(host_, init_sync_, "ready", "container init").status();
@@ -264,14 +296,31 @@ absl::Status Supervisor::ReportReady() {
   ASSIGN_OR_RETURN(ProcessIdentity init, host_.GetProcessIdentity(init_));
   RETURN_IF_ERROR(SendSync(host_, report_, "ready",
                            absl::StrCat(init.pid.value, " ", init.start_time)));
-  RETURN_IF_ERROR(ExpectSync(host_, report_, "commit", "runbox create").status());
+  RETURN_IF_ERROR(
+      ExpectSync(host_, report_, "commit", "runbox create").status());
   RETURN_IF_ERROR(host_.SetParentDeathSignal(Signal::kNone));
   lock_.Reset();
   config_fd_.Reset();
   preserved_.clear();
+  RETURN_IF_ERROR(DropCallerStdio());
   RETURN_IF_ERROR(SendSync(host_, report_, "done"));
   report_.Reset();
   return absl::OkStatus();
+}
+
+// Our stdio is `runbox create`'s caller's: init has its own copies (or
+// the console instead), so holding ours would keep the engine's pipes open
+// for as long as the container lives, which runc's create never does.
+// containerd's runc shim (dockerd's too) reads create's output to EOF when
+// the container has a terminal, and would never get to `start`. From here
+// on stdin reads EOF and output fails EPIPE (SIGPIPE is ignored); a pipe,
+// not /dev/null, so it needs nothing from the file system.
+absl::Status Supervisor::DropCallerStdio() {
+  ASSIGN_OR_RETURN(PipeFds in, host_.Pipe());
+  ASSIGN_OR_RETURN(PipeFds out, host_.Pipe());
+  RETURN_IF_ERROR(Annotate(host_.Dup3(in.read, 0), "replace stdin"));
+  RETURN_IF_ERROR(Annotate(host_.Dup3(out.write, 1), "replace stdout"));
+  return Annotate(host_.Dup3(out.write, 2), "replace stderr");
 }
 
 absl::Status Supervisor::Serve() {
@@ -279,8 +328,8 @@ absl::Status Supervisor::Serve() {
     std::vector<PollFd> fds = {{&signals_, PollEvents::kIn},
                                {&listener_, PollEvents::kIn}};
     for (const Client& client : clients_) {
-      fds.push_back({&client.connection.fd(), client.connection.WantedEvents() |
-                                                  PollEvents::kHup});
+      fds.push_back({&client.connection.fd(),
+                     client.connection.WantedEvents() | PollEvents::kHup});
     }
     ASSIGN_OR_RETURN(int ready, host_.Poll(absl::MakeSpan(fds), std::nullopt));
     if (ready <= 0) continue;
@@ -298,7 +347,8 @@ absl::Status Supervisor::Serve() {
         client.waits_for_exit = true;
       }
     }
-    std::erase_if(clients_, [](const Client& c) { return c.connection.closed(); });
+    std::erase_if(clients_,
+                  [](const Client& c) { return c.connection.closed(); });
     if (fds[1].revents != PollEvents::kNone && !init_status_) {
       absl::StatusOr<control::ControlConnection> accepted =
           control::AcceptControl(host_, listener_,
@@ -329,13 +379,38 @@ absl::Status Supervisor::OnSignals() {
 // and before we exit, so `state` and `wait` report it after we are gone.
 void Supervisor::OnInitExit(ExitStatus status) {
   init_status_ = status;
-  absl::StatusOr<Fd> dir = host_.OpenAt(Fd::Cwd(), ContainerDir(),
-                                        {.flags = OpenFlags::kDirectory});
+  absl::StatusOr<Fd> dir =
+      host_.OpenAt(Fd::Cwd(), ContainerDir(), {.flags = OpenFlags::kDirectory});
   if (dir.ok()) (void)WriteExitRecord(host_, *dir, status);
   for (Client& client : clients_) {
     if (!client.waits_for_exit) continue;
     (void)client.connection.Reply(
         host_, control::OkResponse({{"status", status.RawStatus()}}));
+  }
+  absl::StatusOr<pod::PodRole> role = pod::RoleOf(config_.annotations);
+  if (role.ok() && role->role == pod::Role::kSandbox) StopPodMembers();
+}
+
+// The members are the containers under our root whose meta.json names us
+// as their sandbox: the state directory is the pod's registry, so a member
+// is found however far its create got (DESIGN.md invariant 2's record).
+// Each gets SIGKILL at its init, whose supervisor then records the exit
+// and goes; a member still being created has no init yet, and its
+// supervisor is killed instead, which fails that create. Best effort: a
+// member we cannot read or kill is left for `delete --force`.
+void Supervisor::StopPodMembers() {
+  absl::StatusOr<StateStore> store =
+      StateStore::Open(host_, StateLayout(args_.root));
+  if (!store.ok()) return;
+  absl::StatusOr<std::vector<ListEntry>> entries = store->List();
+  if (!entries.ok()) return;
+  for (const ListEntry& entry : *entries) {
+    if (!entry.meta.ok() || entry.meta->sandbox != args_.id) continue;
+    const std::optional<ProcessIdentity>& target =
+        entry.meta->init ? entry.meta->init : entry.meta->supervisor;
+    if (!target) continue;
+    absl::StatusOr<bool> alive = IsAlive(host_, *target);
+    if (alive.ok() && *alive) (void)host_.Kill(target->pid, Signal::kKill);
   }
 }
 
@@ -370,9 +445,9 @@ std::optional<control::Response> Supervisor::Handle(
     case control::Op::kExec:
       break;
   }
-  return control::ErrorResponse(absl::UnimplementedError(absl::StrCat(
-      "control request \"", control::OpName(request.op),
-      "\" is not supported by this supervisor")));
+  return control::ErrorResponse(absl::UnimplementedError(
+      absl::StrCat("control request \"", control::OpName(request.op),
+                   "\" is not supported by this supervisor")));
 }
 
 // runtime.md steps 7-9: startContainer hooks and the exec happen in init;
@@ -390,12 +465,12 @@ control::Response Supervisor::HandleStart() {
   init_sync_.Reset();
   if (!reply.ok()) return control::ErrorResponse(reply.status());
   if (reply->type == "error") {
-    return control::ErrorResponse(absl::FailedPreconditionError(reply->payload));
+    return control::ErrorResponse(
+        absl::FailedPreconditionError(reply->payload));
   }
   std::vector<std::string> warnings;
-  absl::Status hooks =
-      RunHooks(host_, config_.hooks.poststart, "poststart",
-               StateJson("running"), HookFailure::kContinue);
+  absl::Status hooks = RunHooks(host_, config_.hooks.poststart, "poststart",
+                                StateJson("running"), HookFailure::kContinue);
   if (!hooks.ok()) warnings.push_back(std::string(hooks.message()));
   return control::OkResponse({{"warnings", warnings}});
 }
@@ -403,9 +478,9 @@ control::Response Supervisor::HandleStart() {
 control::Response Supervisor::HandleSignal(const control::Request& request) {
   absl::StatusOr<control::SignalArgs> args = control::SignalArgsOf(request);
   if (!args.ok()) return control::ErrorResponse(args.status());
-  absl::Status sent = args->all ? cgroups_->KillAll(args->signal)
-                                : host_.Kill(args->pid.value_or(init_),
-                                             args->signal);
+  absl::Status sent = args->all
+                          ? cgroups_->KillAll(args->signal)
+                          : host_.Kill(args->pid.value_or(init_), args->signal);
   if (!sent.ok()) return control::ErrorResponse(sent);
   return control::OkResponse();
 }
@@ -428,8 +503,9 @@ control::Response Supervisor::HandlePs() {
 int SupervisorMain(Host& host, const std::vector<std::string>& argv) {
   absl::StatusOr<SuperviseArgs> args = SuperviseArgs::Parse(argv);
   if (!args.ok()) {
-    (void)WriteAll(host, Fd(2, nullptr),
-                   absl::StrCat("runbox supervise: ", args.status().message(), "\n"));
+    (void)WriteAll(
+        host, Fd(2, nullptr),
+        absl::StrCat("runbox supervise: ", args.status().message(), "\n"));
     return 1;
   }
   Supervisor supervisor(host, *args);

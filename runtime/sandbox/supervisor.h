@@ -39,11 +39,15 @@ class Supervisor {
   absl::Status WriteIdMaps(Pid child);
   absl::Status RunCreateHooks();
   absl::Status ReportReady();
+  // Swaps our stdio (`runbox create`'s) for pipes with no other end.
+  absl::Status DropCallerStdio();
 
   // The serving loop and what it dispatches to.
   absl::Status Serve();
   absl::Status OnSignals();
   void OnInitExit(ExitStatus status);
+  // A pod sandbox's init has exited: its members go down with it.
+  void StopPodMembers();
   // nullopt: the reply waits for init's exit.
   std::optional<control::Response> Handle(
       const control::IncomingRequest& request);
@@ -58,10 +62,10 @@ class Supervisor {
   Host& host_;
   SuperviseArgs args_;
   spec::Config config_;
-  Fd report_;    // To `runbox create`, until it has committed.
-  Fd exe_;       // Sealed runbox binary, for spawning init.
+  Fd report_;  // To `runbox create`, until it has committed.
+  Fd exe_;     // Sealed runbox binary, for spawning init.
   Fd config_fd_;
-  Fd lock_;      // Our share of the container lock, until create commits.
+  Fd lock_;  // Our share of the container lock, until create commits.
   std::vector<Fd> preserved_;
   Fd console_;   // --console-socket connection, until init has it.
   Fd signals_;   // signalfd

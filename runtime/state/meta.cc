@@ -31,6 +31,8 @@ constexpr char kSupervisor[] = "supervisor";
 constexpr char kInit[] = "init";
 constexpr char kAnnotations[] = "annotations";
 constexpr char kConfigDigest[] = "config_digest";
+constexpr char kSandbox[] = "sandbox";
+constexpr char kNoNewKeyring[] = "no_new_keyring";
 constexpr char kPlannedCgroups[] = "planned_cgroups";
 constexpr char kPlannedMounts[] = "planned_mounts";
 constexpr char kPid[] = "pid";
@@ -197,6 +199,14 @@ absl::StatusOr<Meta> ParseMetaJson(const Json& doc) {
   if (const Json* f = Find(doc, kConfigDigest)) {
     ASSIGN_OR_RETURN(meta.config_digest, GetString(*f, kConfigDigest));
   }
+  if (const Json* f = Find(doc, kSandbox)) {
+    ASSIGN_OR_RETURN(meta.sandbox, GetString(*f, kSandbox));
+  }
+  if (const Json* f = Find(doc, kNoNewKeyring)) {
+    const bool* b = f->get_ptr<const bool*>();
+    if (b == nullptr) return TypeError(kNoNewKeyring, "a boolean", *f);
+    meta.no_new_keyring = *b;
+  }
   if (const Json* f = Find(doc, kPlannedCgroups)) {
     ASSIGN_OR_RETURN(meta.planned_cgroups, GetStringArray(*f, kPlannedCgroups));
   }
@@ -274,6 +284,8 @@ std::string SerializeMeta(const Meta& meta) {
     j[kAnnotations] = std::move(a);
   }
   if (!meta.config_digest.empty()) j[kConfigDigest] = meta.config_digest;
+  if (!meta.sandbox.empty()) j[kSandbox] = meta.sandbox;
+  if (meta.no_new_keyring) j[kNoNewKeyring] = true;
   if (!meta.planned_cgroups.empty()) j[kPlannedCgroups] = meta.planned_cgroups;
   if (!meta.planned_mounts.empty()) j[kPlannedMounts] = meta.planned_mounts;
   // error_handler_t::replace: invalid UTF-8 must not throw (dump's default).

@@ -57,6 +57,13 @@ struct Meta {
   Uid owner = 0;
   // Digest of config.json at create ("sha256:<hex>"), empty when none.
   std::string config_digest;
+  // The pod sandbox this container joined (runtime/pod), empty when it is
+  // not a pod member. The sandbox's supervisor stops its members when the
+  // sandbox's init exits.
+  std::string sandbox;
+  // Created with --no-new-keyring: `exec` then keeps the caller's session
+  // keyring instead of joining the container's "_ses.<id>" (as runc).
+  bool no_new_keyring = false;
   // The recovery plan (DESIGN.md invariant 2): recorded in state Creating
   // before the first side effect, so `delete --force` can sweep what a
   // killed create left behind. Cgroup paths relative to each hierarchy's

@@ -36,6 +36,7 @@ Meta Full() {
                    {"empty", ""}};
   m.owner = 1000;
   m.config_digest = "sha256:0123abcd";
+  m.sandbox = "pod-sandbox";
   m.planned_cgroups = {"/runbox/web"};
   m.planned_mounts = {"/run/runbox/web/rootfs"};
   return m;
@@ -159,6 +160,7 @@ TEST(MetaTest, WrongTypesNameTheField) {
        "field \"annotations.a\": expected a string, got number"},
       {"annotations", "[]", "field \"annotations\": expected an object"},
       {"config_digest", "{}", "field \"config_digest\": expected a string"},
+      {"sandbox", "7", "field \"sandbox\": expected a string"},
       {"planned_cgroups", "\"/a\"",
        "field \"planned_cgroups\": expected an array of strings, got string"},
       {"planned_mounts", "[\"/a\",2]",

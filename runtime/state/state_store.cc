@@ -117,7 +117,7 @@ absl::StatusOr<ContainerLock> StateStore::CreateExclusive(const Meta& meta) {
     if (!swept.ok()) return Annotate(swept.status(), context);
     if (!*swept) {
       return absl::AlreadyExistsError(
-          absl::StrCat("container with id exists: ", id));
+          absl::StrCat("container with given ID already exists: ", id));
     }
     made = host.MkdirAt(root_, id, StateLayout::kContainerDirMode);
   }

@@ -54,10 +54,11 @@ class StateStore {
                                               LockType type, LockMode mode);
 
   // Creates the container `meta.id` under the root lock: mkdir <root>/<id>
-  // (AlreadyExists `container with id exists: <id>`, runc's wording, if it
-  // exists), lock it, write meta.json atomically, fsync the root. On any
-  // failure it removes what it made, leaving no trace. Returns the
-  // container lock, held exclusively, so the caller goes on under it.
+  // (AlreadyExists `container with given ID already exists: <id>`, runc
+  // 1.1's words and the ID, if it exists), lock it, write meta.json
+  // atomically, fsync the root. On any failure it removes what it made,
+  // leaving no trace. Returns the container lock, held exclusively, so the
+  // caller goes on under it.
   //
   // A directory left by a killed create or destroy (no meta.json, nothing
   // but runbox's own leftovers, unlocked) does not count as existing: it

@@ -93,7 +93,7 @@ TEST_P(StateStoreTest, CreateOfAnExistingIdFailsWithRuncWording) {
     absl::StatusOr<ContainerLock> again =
         store.CreateExclusive(TestMeta("web", "/second"));
     EXPECT_THAT(again, StatusIs(absl::StatusCode::kAlreadyExists));
-    EXPECT_EQ(again.status().message(), "container with id exists: web");
+    EXPECT_EQ(again.status().message(), "container with given ID already exists: web");
     ASSERT_OK_AND_ASSIGN(Meta meta, store.Load("web"));
     EXPECT_EQ(meta.bundle, "/first");
   });

@@ -8,6 +8,8 @@
 #include "absl/algorithm/container.h"
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "hostapi/status.h"
 
 namespace runbox::cgroups {
@@ -83,6 +85,25 @@ absl::StatusOr<Hierarchies> DetectHierarchies(Cgroups& cgroups) {
   absl::StatusOr<std::vector<CgroupMount>> mounts = cgroups.CgroupMounts();
   if (!mounts.ok()) return Annotate(mounts.status(), "list cgroup mounts");
   return ClassifyHierarchies(*mounts);
+}
+
+std::map<std::string, std::string> ParseProcCgroup(absl::string_view text) {
+  std::map<std::string, std::string> paths;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    // The path may itself hold colons: split at the first two only.
+    std::vector<absl::string_view> fields =
+        absl::StrSplit(line, absl::MaxSplits(':', 2));
+    if (fields.size() != 3 || !absl::StartsWith(fields[2], "/")) continue;
+    std::vector<std::string> controllers =
+        absl::StrSplit(fields[1], ',', absl::SkipEmpty());
+    paths[HierarchyKey(std::move(controllers))] = std::string(fields[2]);
+  }
+  return paths;
+}
+
+std::string HierarchyKey(std::vector<std::string> controllers) {
+  absl::c_sort(controllers);
+  return absl::StrJoin(controllers, ",");
 }
 
 }  // namespace runbox::cgroups

@@ -5,6 +5,7 @@
 #ifndef RUNBOX_RUNTIME_SANDBOX_CGROUPS_HIERARCHY_H_
 #define RUNBOX_RUNTIME_SANDBOX_CGROUPS_HIERARCHY_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +69,16 @@ absl::StatusOr<Hierarchies> ClassifyHierarchies(
 
 // ClassifyHierarchies(cgroups.CgroupMounts()).
 absl::StatusOr<Hierarchies> DetectHierarchies(Cgroups& cgroups);
+
+// A process's cgroup in each hierarchy, from /proc/<pid>/cgroup lines
+// ("4:memory:/a/b", "2:cpu,cpuacct:/x", "0::/a/b"): the path (relative to
+// the reader's cgroup namespace), keyed by HierarchyKey of the line's
+// controllers ("" for cgroup2). Malformed lines are skipped.
+std::map<std::string, std::string> ParseProcCgroup(absl::string_view text);
+
+// The key of a hierarchy in ParseProcCgroup's map: its controllers sorted
+// and comma-joined ({"cpuacct", "cpu"} -> "cpu,cpuacct").
+std::string HierarchyKey(std::vector<std::string> controllers);
 
 }  // namespace runbox::cgroups
 

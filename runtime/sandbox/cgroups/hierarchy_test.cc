@@ -3,6 +3,7 @@
 // hierarchies), unified hosts, duplicates and hosts with nothing to manage.
 #include "runtime/sandbox/cgroups/hierarchy.h"
 
+#include <map>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -134,6 +135,29 @@ TEST(ClassifyHierarchiesTest, NothingToManage) {
   EXPECT_THAT(
       ClassifyHierarchies({V1("/sys/fs/cgroup/systemd", {"name=systemd"})}),
       StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+TEST(ParseProcCgroupTest, HybridProcess) {
+  // A podman container's init on this project's machine (cgroupfs
+  // driver, no cgroup namespace), with a made-up combined hierarchy.
+  std::map<std::string, std::string> paths = ParseProcCgroup(
+      "9:name=systemd:/\n"
+      "4:memory:/libpod_parent/libpod-c1\n"
+      "2:cpuacct,cpu:/libpod_parent/libpod-c1\n"
+      "0::/libpod_parent/libpod-c1\n");
+  EXPECT_EQ(paths, (std::map<std::string, std::string>{
+                       {"name=systemd", "/"},
+                       {"memory", "/libpod_parent/libpod-c1"},
+                       {"cpu,cpuacct", "/libpod_parent/libpod-c1"},
+                       {"", "/libpod_parent/libpod-c1"},
+                   }));
+  EXPECT_EQ(paths[HierarchyKey({"cpuacct", "cpu"})],
+            "/libpod_parent/libpod-c1");
+}
+
+TEST(ParseProcCgroupTest, ColonsInPathAndMalformedLines) {
+  EXPECT_EQ(ParseProcCgroup("0::/a:b\ngarbage\n3:pids\n5:freezer:rel\n"),
+            (std::map<std::string, std::string>{{"", "/a:b"}}));
 }
 
 }  // namespace

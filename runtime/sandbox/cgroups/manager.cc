@@ -369,6 +369,28 @@ absl::Status CgroupManager::AddProcess(Pid pid) {
   return absl::OkStatus();
 }
 
+absl::Status CgroupManager::AddAccountingProcess(Pid pid) {
+  static constexpr absl::string_view kAccounting[] = {
+      "memory", "cpu", "cpuacct", "blkio", "pids", "hugetlb"};
+  const std::vector<const CgroupDir*> membership = MembershipDirs();
+  for (const CgroupDir& dir : dirs_) {
+    if (dir.version != CgroupVersion::kV1 ||
+        absl::c_linear_search(membership, &dir) ||
+        absl::c_linear_search(dir.controllers, "devices") ||
+        absl::c_none_of(dir.controllers, [](const std::string& c) {
+          return absl::c_linear_search(kAccounting, c);
+        })) {
+      continue;
+    }
+    absl::Status s = host_->CgroupAddProcess(dir.path, pid);
+    if (!s.ok()) {
+      return Annotate(s, absl::StrCat("add pid ", pid.value, " to cgroup ",
+                                      Quoted(dir.path)));
+    }
+  }
+  return absl::OkStatus();
+}
+
 std::vector<const CgroupDir*> CgroupManager::MembershipDirs() const {
   std::vector<const CgroupDir*> out;
   for (const CgroupDir& d : dirs_) {

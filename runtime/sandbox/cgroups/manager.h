@@ -93,6 +93,13 @@ class CgroupManager {
   // Moves `pid` (as the caller's pid namespace sees it) into every
   // directory. Stops at the first failure.
   absl::Status AddProcess(Pid pid);
+  // Moves `pid` into the v1 accounting hierarchies only (memory, cpu,
+  // cpuacct, blkio, pids, hugetlb), never into a directory that tells
+  // membership (freezer, v2) nor into devices. For the supervisor: engines
+  // read a container's statistics and OOM events from the cgroups of the
+  // pid runbox reports, which is the supervisor's, while pause, `ps` and
+  // kill-all must not touch it. Nothing to do on a v2-only host.
+  absl::Status AddAccountingProcess(Pid pid);
   // The processes of the cgroup and its sub-cgroups, ascending, without
   // duplicates: the union of the v1 freezer's and v2's cgroup.procs (on a
   // legacy host without freezer, the first hierarchy's). ENOENT when a

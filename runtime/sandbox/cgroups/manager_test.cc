@@ -295,6 +295,52 @@ TEST_P(CgroupManagerTest, CreateAddFreezeThawKillRemove) {
   });
 }
 
+// The supervisor's place: v1 accounting hierarchies only, so engines read
+// the container's statistics from its cgroups while pause, `ps` and
+// kill-all leave it alone.
+TEST_P(CgroupManagerTest, AnAccountingProcessIsNeverAMember) {
+  RunWithManager([&](Host& host, CgroupManager& m) {
+    ASSERT_OK(m.Create());
+    ASSERT_OK_AND_ASSIGN(Blocked init, SpawnBlocked(host));
+    ASSERT_OK_AND_ASSIGN(Blocked supervisor, SpawnBlocked(host));
+    ASSERT_OK(m.AddProcess(init.pid));
+    ASSERT_OK(m.AddAccountingProcess(supervisor.pid));
+    EXPECT_THAT(m.Processes(), IsOkAndHolds(ElementsAre(init.pid)));
+    for (const char* controller : {"memory", "pids", "cpuacct"}) {
+      if (std::optional<std::string> v1 = m.V1Path(controller)) {
+        EXPECT_THAT(host.CgroupProcesses(*v1),
+                    IsOkAndHolds(::testing::UnorderedElementsAre(
+                        init.pid, supervisor.pid)))
+            << controller;
+      }
+    }
+    for (const char* controller : {"freezer", "devices"}) {
+      if (std::optional<std::string> v1 = m.V1Path(controller)) {
+        EXPECT_THAT(host.CgroupProcesses(*v1),
+                    IsOkAndHolds(ElementsAre(init.pid)))
+            << controller;
+      }
+    }
+    if (std::optional<std::string> v2 = m.V2Path()) {
+      EXPECT_THAT(host.CgroupProcesses(*v2),
+                  IsOkAndHolds(ElementsAre(init.pid)));
+    }
+    ASSERT_OK(m.KillAll(Signal::kKill));
+    EXPECT_THAT(Reap(host, init.pid),
+                IsOkAndHolds(ExitStatus::Signaled(Signal::kKill)));
+    // The supervisor is still alive (the reaped init proves the kill is
+    // done): kill it ourselves, then the cgroups can go.
+    absl::StatusOr<std::optional<WaitResult>> early =
+        host.Wait(supervisor.pid, WaitFlags::kNoHang);
+    ASSERT_OK(early.status());
+    EXPECT_FALSE(early->has_value());
+    ASSERT_OK(host.Kill(supervisor.pid, Signal::kKill));
+    EXPECT_THAT(Reap(host, supervisor.pid),
+                IsOkAndHolds(ExitStatus::Signaled(Signal::kKill)));
+    EXPECT_OK(m.Remove());
+  });
+}
+
 // A paused container killed: v1-frozen tasks die only once thawed.
 TEST_P(CgroupManagerTest, KillAllKillsAFrozenCgroup) {
   RunWithManager([&](Host& host, CgroupManager& m) {

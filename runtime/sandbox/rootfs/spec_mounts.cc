@@ -3,6 +3,7 @@
 #include "runtime/sandbox/rootfs/spec_mounts.h"
 
 #include <cerrno>
+#include <map>
 #include <string>
 #include <utility>
 
@@ -12,6 +13,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "hostapi/status.h"
+#include "runtime/common/io.h"
+#include "runtime/sandbox/cgroups/cgroup_path.h"
 #include "runtime/sandbox/cgroups/hierarchy.h"
 #include "runtime/sandbox/rootfs/mount_options.h"
 #include "runtime/sandbox/rootfs/safe_path.h"
@@ -76,20 +79,31 @@ absl::Status MountBind(Host& host, const Fd& root, absl::string_view bundle,
   return ApplyPropagation(host, root, mount.destination, options);
 }
 
-// One cgroup file system at `destination`. Where the kernel refuses a new
+// One cgroup file system at `destination`. `own_cgroup` is the caller's
+// cgroup in that hierarchy (/proc/self/cgroup; "" when unknown). Outside a
+// cgroup namespace a new mount would show the host's whole hierarchy, so
+// the host's directory of that cgroup is bound instead, as runc does
+// without a cgroup namespace; in one, /proc/self/cgroup reads "/" and a
+// new mount shows the namespace's root. Where the kernel refuses a new
 // mount (EPERM: a user namespace without its own cgroup namespace), the
-// host's mount at `host_mount` is bound instead, as runc does, then given
+// host's mount at `host_mount` is bound as well. A bind is then given
 // `flags` (read-only) by a remount.
 absl::Status MountOneCgroup(Host& host, const Fd& root,
                             const std::string& destination,
                             absl::string_view fstype,
                             const std::string& host_mount, MountFlags flags,
-                            absl::string_view data) {
+                            absl::string_view data,
+                            absl::string_view own_cgroup) {
   ASSIGN_OR_RETURN(Fd dir, MkdirAllInRoot(host, root, destination, 0755));
-  absl::Status mounted =
-      host.Mount(fstype, ProcFdPath(dir), fstype, flags, data);
-  if (!IsErrno(mounted, EPERM)) return mounted;
-  ASSIGN_OR_RETURN(Fd from, host.OpenAt(Fd::Cwd(), host_mount,
+  std::string source = host_mount;
+  if (own_cgroup.empty() || own_cgroup == "/") {
+    absl::Status mounted =
+        host.Mount(fstype, ProcFdPath(dir), fstype, flags, data);
+    if (!IsErrno(mounted, EPERM)) return mounted;
+  } else {
+    source = cgroups::JoinCgroupPath(host_mount, own_cgroup);
+  }
+  ASSIGN_OR_RETURN(Fd from, host.OpenAt(Fd::Cwd(), source,
                                         {.flags = OpenFlags::kPath |
                                                   OpenFlags::kDirectory}));
   RETURN_IF_ERROR(host.Mount(ProcFdPath(from), ProcFdPath(dir), "",
@@ -101,6 +115,19 @@ absl::Status MountOneCgroup(Host& host, const Fd& root,
                     MountFlags::kBind | MountFlags::kRemount | flags, "");
 }
 
+// The caller's cgroups (cgroups::ParseProcCgroup of /proc/self/cgroup);
+// empty where the host has no such file (the fake kernel), which mounts
+// every hierarchy anew.
+absl::StatusOr<std::map<std::string, std::string>> OwnCgroups(Host& host) {
+  absl::StatusOr<Fd> fd = host.OpenAt(Fd::Cwd(), "/proc/self/cgroup",
+                                      {.flags = OpenFlags::kReadOnly});
+  if (IsErrno(fd, ENOENT)) return std::map<std::string, std::string>();
+  RETURN_IF_ERROR(Annotate(fd.status(), "open /proc/self/cgroup"));
+  absl::StatusOr<std::string> text = ReadAll(host, *fd, 1 << 20);
+  RETURN_IF_ERROR(Annotate(text.status(), "read /proc/self/cgroup"));
+  return cgroups::ParseProcCgroup(*text);
+}
+
 // "cgroup": the host's hierarchies as the container sees them, runc's
 // layout. Unified host: one cgroup2 mount. v1 or hybrid: a tmpfs holding a
 // mount of each hierarchy (in a cgroup namespace the kernel shows the
@@ -110,10 +137,11 @@ absl::Status MountCgroup(Host& host, const Fd& root, const spec::Mount& mount,
                          const MountOptions& options) {
   ASSIGN_OR_RETURN(cgroups::Hierarchies hierarchies,
                    cgroups::DetectHierarchies(host));
+  ASSIGN_OR_RETURN(auto own, OwnCgroups(host));
   const MountFlags flags = options.flags & ~MountFlags::kRemount;
   if (hierarchies.mode == cgroups::CgroupMode::kUnified) {
     return MountOneCgroup(host, root, mount.destination, "cgroup2",
-                          hierarchies.v2->mount, flags, "");
+                          hierarchies.v2->mount, flags, "", own[""]);
   }
   ASSIGN_OR_RETURN(Fd target, OpenMountTarget(host, root, mount.destination,
                                               TargetKind::kDirectory));
@@ -126,7 +154,8 @@ absl::Status MountCgroup(Host& host, const Fd& root, const spec::Mount& mount,
     const std::string name(Base(v1.mount));
     RETURN_IF_ERROR(MountOneCgroup(
         host, root, absl::StrCat(mount.destination, "/", name), "cgroup",
-        v1.mount, flags, absl::StrJoin(v1.controllers, ",")));
+        v1.mount, flags, absl::StrJoin(v1.controllers, ","),
+        own[cgroups::HierarchyKey(v1.controllers)]));
     if (v1.controllers.size() < 2) continue;
     for (absl::string_view alias : absl::StrSplit(name, ',')) {
       if (alias == name) continue;
@@ -138,7 +167,7 @@ absl::Status MountCgroup(Host& host, const Fd& root, const spec::Mount& mount,
     const std::string name(Base(hierarchies.v2->mount));
     RETURN_IF_ERROR(
         MountOneCgroup(host, root, absl::StrCat(mount.destination, "/", name),
-                       "cgroup2", hierarchies.v2->mount, flags, ""));
+                       "cgroup2", hierarchies.v2->mount, flags, "", own[""]));
   }
   if (Has(flags, MountFlags::kReadOnly)) {
     RETURN_IF_ERROR(host.Mount("", ProcFdPath(tmpfs), "",
