@@ -146,26 +146,6 @@ TEST(KeyringTest, LinuxNoNewKeyringMakesNone) {
 // ---------------------------------------------------------------------------
 // The simulated kernel.
 
-Output FakeRunbox(fake::FakeKernel& kernel,
-                  const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"runbox", "--root", "/run/keys"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  absl::StatusOr<Pid> pid = kernel.Start({.path = "/bin/runbox", .argv = argv});
-  EXPECT_OK(pid.status());
-  if (!pid.ok()) return {ExitStatus::Exited(-1)};
-  std::optional<ExitStatus> status = RunFakeUntilExit(kernel, *pid, 1);
-  return {status.value_or(ExitStatus::Exited(-1)), kernel.StdoutOf(*pid),
-          kernel.StderrOf(*pid)};
-}
-
-std::optional<Pid> FindProcess(const fake::FakeKernel& kernel,
-                               const std::vector<std::string>& argv) {
-  for (const fake::ProcessInfo& p : kernel.Processes()) {
-    if (!p.zombie && p.argv == argv) return p.pid;
-  }
-  return std::nullopt;
-}
-
 // A fake kernel with a busybox bundle at /bundle running `config`.
 std::unique_ptr<fake::FakeKernel> FakeWithBundle(DualHost& env,
                                                  const nlohmann::json& config) {
@@ -183,7 +163,7 @@ std::unique_ptr<fake::FakeKernel> FakeWithBundle(DualHost& env,
 // The session keyring of the container process running `args`.
 std::optional<fake::ProcessCredentials::SessionKeyring> FakeSessionKeyring(
     fake::FakeKernel& kernel, const std::vector<std::string>& args) {
-  std::optional<Pid> pid = FindProcess(kernel, args);
+  std::optional<Pid> pid = FindLiveProcess(kernel, args);
   EXPECT_TRUE(pid.has_value()) << "no container process";
   if (!pid) return std::nullopt;
   std::optional<fake::ProcessCredentials> creds = kernel.CredentialsOf(*pid);
@@ -197,13 +177,14 @@ TEST(KeyringTest, FakeContainerGetsItsOwnSessionKeyring) {
   RegisterRunboxAndBusybox(*env);
   std::unique_ptr<fake::FakeKernel> kernel =
       FakeWithBundle(*env, ConfigJson(kSleep));
-  Output run = FakeRunbox(*kernel, {"run", "-d", "--bundle", "/bundle", "k1"});
+  Output run = RunFakeRunbox(*kernel, "/run/keys",
+                             {"run", "-d", "--bundle", "/bundle", "k1"});
   ASSERT_EQ(run.status, ExitStatus::Exited(0)) << run.Describe();
   auto keyring = FakeSessionKeyring(*kernel, kSleep);
   ASSERT_TRUE(keyring.has_value()) << "no session keyring";
   EXPECT_EQ(keyring->description,
             (KeyDescription{"keyring", 0, 0, 0x3f1b0000, "_ses.k1"}));
-  EXPECT_EQ(FakeRunbox(*kernel, {"delete", "-f", "k1"}).status,
+  EXPECT_EQ(RunFakeRunbox(*kernel, "/run/keys", {"delete", "-f", "k1"}).status,
             ExitStatus::Exited(0));
 }
 
@@ -217,13 +198,14 @@ TEST(KeyringTest, FakeUserNamespaceMakesItSearchableByOthers) {
   config["linux"]["gidMappings"] = {
       {{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
   std::unique_ptr<fake::FakeKernel> kernel = FakeWithBundle(*env, config);
-  Output run = FakeRunbox(*kernel, {"run", "-d", "--bundle", "/bundle", "k2"});
+  Output run = RunFakeRunbox(*kernel, "/run/keys",
+                             {"run", "-d", "--bundle", "/bundle", "k2"});
   ASSERT_EQ(run.status, ExitStatus::Exited(0)) << run.Describe();
   auto keyring = FakeSessionKeyring(*kernel, kSleep);
   ASSERT_TRUE(keyring.has_value()) << "no session keyring";
   EXPECT_EQ(keyring->description.description, "_ses.k2");
   EXPECT_EQ(keyring->description.permissions, 0x3f130008u);
-  EXPECT_EQ(FakeRunbox(*kernel, {"delete", "-f", "k2"}).status,
+  EXPECT_EQ(RunFakeRunbox(*kernel, "/run/keys", {"delete", "-f", "k2"}).status,
             ExitStatus::Exited(0));
 }
 
@@ -232,13 +214,14 @@ TEST(KeyringTest, FakeNoNewKeyringKeepsTheCallers) {
   RegisterRunboxAndBusybox(*env);
   std::unique_ptr<fake::FakeKernel> kernel =
       FakeWithBundle(*env, ConfigJson(kSleep));
-  Output run = FakeRunbox(
-      *kernel, {"run", "-d", "--no-new-keyring", "--bundle", "/bundle", "k3"});
+  Output run = RunFakeRunbox(
+      *kernel, "/run/keys",
+      {"run", "-d", "--no-new-keyring", "--bundle", "/bundle", "k3"});
   ASSERT_EQ(run.status, ExitStatus::Exited(0)) << run.Describe();
   // runbox itself never joined one, so the container has none either.
   auto keyring = FakeSessionKeyring(*kernel, kSleep);
   EXPECT_FALSE(keyring.has_value()) << keyring->description.description;
-  EXPECT_EQ(FakeRunbox(*kernel, {"delete", "-f", "k3"}).status,
+  EXPECT_EQ(RunFakeRunbox(*kernel, "/run/keys", {"delete", "-f", "k3"}).status,
             ExitStatus::Exited(0));
 }
 
@@ -247,20 +230,23 @@ TEST(KeyringTest, FakeExecJoinsTheContainersKeyring) {
   RegisterRunboxAndBusybox(*env);
   std::unique_ptr<fake::FakeKernel> kernel =
       FakeWithBundle(*env, ConfigJson(kSleep));
-  Output run = FakeRunbox(*kernel, {"run", "-d", "--bundle", "/bundle", "k4"});
+  Output run = RunFakeRunbox(*kernel, "/run/keys",
+                             {"run", "-d", "--bundle", "/bundle", "k4"});
   ASSERT_EQ(run.status, ExitStatus::Exited(0)) << run.Describe();
   auto init_keyring = FakeSessionKeyring(*kernel, kSleep);
   ASSERT_TRUE(init_keyring.has_value());
   const std::vector<std::string> exec_args = {"sleep", "200000"};
-  Output exec = FakeRunbox(*kernel, {"exec", "-d", "k4", "sleep", "200000"});
+  Output exec = RunFakeRunbox(*kernel, "/run/keys",
+                              {"exec", "-d", "k4", "sleep", "200000"});
   ASSERT_EQ(exec.status, ExitStatus::Exited(0)) << exec.Describe();
-  EXPECT_EQ(kernel->RunUntil(
-                [&] { return FindProcess(*kernel, exec_args).has_value(); }),
+  EXPECT_EQ(kernel->RunUntil([&] {
+    return FindLiveProcess(*kernel, exec_args).has_value();
+  }),
             fake::RunOutcome::kDone);
   auto exec_keyring = FakeSessionKeyring(*kernel, exec_args);
   ASSERT_TRUE(exec_keyring.has_value()) << "exec'd process has no keyring";
   EXPECT_EQ(exec_keyring->serial, init_keyring->serial);
-  EXPECT_EQ(FakeRunbox(*kernel, {"delete", "-f", "k4"}).status,
+  EXPECT_EQ(RunFakeRunbox(*kernel, "/run/keys", {"delete", "-f", "k4"}).status,
             ExitStatus::Exited(0));
 }
 
@@ -269,18 +255,21 @@ TEST(KeyringTest, FakeExecAfterNoNewKeyringJoinsNone) {
   RegisterRunboxAndBusybox(*env);
   std::unique_ptr<fake::FakeKernel> kernel =
       FakeWithBundle(*env, ConfigJson(kSleep));
-  Output run = FakeRunbox(
-      *kernel, {"run", "-d", "--no-new-keyring", "--bundle", "/bundle", "k5"});
+  Output run = RunFakeRunbox(
+      *kernel, "/run/keys",
+      {"run", "-d", "--no-new-keyring", "--bundle", "/bundle", "k5"});
   ASSERT_EQ(run.status, ExitStatus::Exited(0)) << run.Describe();
   const std::vector<std::string> exec_args = {"sleep", "200000"};
-  Output exec = FakeRunbox(*kernel, {"exec", "-d", "k5", "sleep", "200000"});
+  Output exec = RunFakeRunbox(*kernel, "/run/keys",
+                              {"exec", "-d", "k5", "sleep", "200000"});
   ASSERT_EQ(exec.status, ExitStatus::Exited(0)) << exec.Describe();
-  EXPECT_EQ(kernel->RunUntil(
-                [&] { return FindProcess(*kernel, exec_args).has_value(); }),
+  EXPECT_EQ(kernel->RunUntil([&] {
+    return FindLiveProcess(*kernel, exec_args).has_value();
+  }),
             fake::RunOutcome::kDone);
   auto keyring = FakeSessionKeyring(*kernel, exec_args);
   EXPECT_FALSE(keyring.has_value()) << keyring->description.description;
-  EXPECT_EQ(FakeRunbox(*kernel, {"delete", "-f", "k5"}).status,
+  EXPECT_EQ(RunFakeRunbox(*kernel, "/run/keys", {"delete", "-f", "k5"}).status,
             ExitStatus::Exited(0));
 }
 

@@ -463,28 +463,6 @@ TEST(ProcessAttributesTest, SeccompFiltersInitAndExecProcesses) {
 // The simulated kernel: the same bundle recipe through the same CLI, the
 // container process's credentials read from the kernel model.
 
-// Runs `runbox --root /run/attrs ARGS...` in `kernel` to its exit.
-Output FakeRunbox(fake::FakeKernel& kernel,
-                  const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"runbox", "--root", "/run/attrs"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  absl::StatusOr<Pid> pid = kernel.Start({.path = "/bin/runbox", .argv = argv});
-  EXPECT_OK(pid.status());
-  if (!pid.ok()) return {ExitStatus::Exited(-1)};
-  std::optional<ExitStatus> status = RunFakeUntilExit(kernel, *pid, 1);
-  return {status.value_or(ExitStatus::Exited(-1)), kernel.StdoutOf(*pid),
-          kernel.StderrOf(*pid)};
-}
-
-// The live process running exactly `argv`.
-std::optional<Pid> FindProcess(const fake::FakeKernel& kernel,
-                               const std::vector<std::string>& argv) {
-  for (const fake::ProcessInfo& p : kernel.Processes()) {
-    if (!p.zombie && p.argv == argv) return p.pid;
-  }
-  return std::nullopt;
-}
-
 TEST(FakeProcessAttributesTest,
      ContainerProcessEndsWithTheConfiguredAttributes) {
   std::unique_ptr<DualHost> env = DualHost::Make("Fake");
@@ -512,10 +490,10 @@ TEST(FakeProcessAttributesTest,
     return 0;
   });
   ASSERT_EQ(RunFakeUntilExit(*kernel, setup, 1), ExitStatus::Exited(0));
-  Output run =
-      FakeRunbox(*kernel, {"run", "-d", "--bundle", "/bundle", "attrs"});
+  Output run = RunFakeRunbox(*kernel, "/run/attrs",
+                             {"run", "-d", "--bundle", "/bundle", "attrs"});
   ASSERT_EQ(run.status, ExitStatus::Exited(0)) << run.Describe();
-  std::optional<Pid> pid = FindProcess(*kernel, args);
+  std::optional<Pid> pid = FindLiveProcess(*kernel, args);
   ASSERT_TRUE(pid.has_value()) << "no container process";
   std::optional<fake::ProcessCredentials> creds = kernel->CredentialsOf(*pid);
   ASSERT_TRUE(creds.has_value());
@@ -560,15 +538,17 @@ TEST(FakeProcessAttributesTest,
     return 0;
   });
   ASSERT_EQ(RunFakeUntilExit(*kernel, write, 1), ExitStatus::Exited(0));
-  Output exec = FakeRunbox(
-      *kernel, {"exec", "-d", "--process", "/process.json", "attrs"});
+  Output exec =
+      RunFakeRunbox(*kernel, "/run/attrs",
+                    {"exec", "-d", "--process", "/process.json", "attrs"});
   ASSERT_EQ(exec.status, ExitStatus::Exited(0)) << exec.Describe();
   // `exec -d` returns once the process is on its way; let it get there.
   const std::vector<std::string> exec_args = {"sleep", "200000"};
-  EXPECT_EQ(kernel->RunUntil(
-                [&] { return FindProcess(*kernel, exec_args).has_value(); }),
+  EXPECT_EQ(kernel->RunUntil([&] {
+    return FindLiveProcess(*kernel, exec_args).has_value();
+  }),
             fake::RunOutcome::kDone);
-  std::optional<Pid> exec_pid = FindProcess(*kernel, exec_args);
+  std::optional<Pid> exec_pid = FindLiveProcess(*kernel, exec_args);
   ASSERT_TRUE(exec_pid.has_value()) << "no exec'd process";
   creds = kernel->CredentialsOf(*exec_pid);
   ASSERT_TRUE(creds.has_value());
@@ -584,7 +564,8 @@ TEST(FakeProcessAttributesTest,
   EXPECT_EQ(creds->oom_score_adj, 500);
   EXPECT_EQ(creds->personality, 0x0008u);
 
-  Output del = FakeRunbox(*kernel, {"delete", "--force", "attrs"});
+  Output del =
+      RunFakeRunbox(*kernel, "/run/attrs", {"delete", "--force", "attrs"});
   EXPECT_EQ(del.status, ExitStatus::Exited(0)) << del.Describe();
 }
 

@@ -116,6 +116,26 @@ Output RunRunbox(const DualHost& env, Host& host,
   return output.ok() ? *output : Output{ExitStatus::Exited(-1)};
 }
 
+Output RunFakeRunbox(fake::FakeKernel& kernel, const std::string& root,
+                     const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"runbox", "--root", root};
+  argv.insert(argv.end(), args.begin(), args.end());
+  absl::StatusOr<Pid> pid = kernel.Start({.path = "/bin/runbox", .argv = argv});
+  EXPECT_TRUE(pid.ok()) << pid.status();
+  if (!pid.ok()) return {ExitStatus::Exited(-1)};
+  std::optional<ExitStatus> status = RunFakeUntilExit(kernel, *pid, 1);
+  return {status.value_or(ExitStatus::Exited(-1)), kernel.StdoutOf(*pid),
+          kernel.StderrOf(*pid)};
+}
+
+std::optional<Pid> FindLiveProcess(const fake::FakeKernel& kernel,
+                                   const std::vector<std::string>& argv) {
+  for (const fake::ProcessInfo& p : kernel.Processes()) {
+    if (!p.zombie && p.argv == argv) return p.pid;
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<std::string> ReadFile(Host& host, const std::string& path) {
   return ReadFileAt(host, Fd::Cwd(), path, kUnbounded);
 }

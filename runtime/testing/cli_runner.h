@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "fakes/fake_kernel.h"
 #include "hostapi/host.h"
 #include "runtime/testing/dual_host.h"
 
@@ -55,6 +56,16 @@ absl::StatusOr<Output> RunProgram(
 Output RunRunbox(const DualHost& env, Host& host,
                  const std::vector<std::string>& args,
                  const std::vector<std::string>& extra_env = {});
+
+// Runs `runbox --root ROOT ARGS...` (the /bin/runbox installed in the
+// fake kernel) to its exit, running the kernel meanwhile. A failure to
+// start it is a test failure and gives an Output that exited -1.
+Output RunFakeRunbox(fake::FakeKernel& kernel, const std::string& root,
+                     const std::vector<std::string>& args);
+
+// The live (not zombie) fake process running exactly `argv`.
+std::optional<Pid> FindLiveProcess(const fake::FakeKernel& kernel,
+                                   const std::vector<std::string>& argv);
 
 absl::StatusOr<std::string> ReadFile(Host& host, const std::string& path);
 
