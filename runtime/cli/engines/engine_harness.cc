@@ -346,4 +346,26 @@ std::vector<std::string> SubcommandArgs(const std::vector<std::string>& call) {
   return std::vector<std::string>(call.begin() + i + 1, call.end());
 }
 
+std::vector<std::string> MountsUnder(const std::vector<std::string>& dirs) {
+  LinuxHost host;
+  std::vector<std::string> found;
+  absl::StatusOr<std::string> text = ReadFile(host, "/proc/self/mountinfo");
+  EXPECT_TRUE(text.ok()) << text.status();
+  if (!text.ok()) return found;
+  for (absl::string_view line : absl::StrSplit(*text, '\n')) {
+    std::vector<absl::string_view> fields = absl::StrSplit(line, ' ');
+    if (fields.size() < 5) continue;
+    std::string point = absl::StrReplaceAll(
+        fields[4], {{"\\040", " "}, {"\\011", "\t"}, {"\\012", "\n"}});
+    for (const std::string& dir : dirs) {
+      if (!dir.empty() &&
+          (point == dir || absl::StartsWith(point, absl::StrCat(dir, "/")))) {
+        found.push_back(point);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
 }  // namespace runbox::engines

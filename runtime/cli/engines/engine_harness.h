@@ -74,6 +74,11 @@ std::string Subcommand(const std::vector<std::string>& call);
 std::vector<std::string> GlobalArgs(const std::vector<std::string>& call);
 std::vector<std::string> SubcommandArgs(const std::vector<std::string>& call);
 
+// The mount points (from /proc/self/mountinfo, octal escapes of blanks
+// undone) at or below any of `dirs`, in mount order: what a test must not
+// leave behind.
+std::vector<std::string> MountsUnder(const std::vector<std::string>& dirs);
+
 // A busybox rootfs in `dir` (created if missing) from busybox-static's
 // /bin/busybox: /bin/busybox with applet symlinks for sh, echo, cat, sleep,
 // ls, ps, id, hostname, nc, top, true, false, mkdir; /etc/passwd and

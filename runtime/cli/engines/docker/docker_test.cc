@@ -135,25 +135,6 @@ std::string MakeShortTempDir(absl::string_view prefix) {
   return "";
 }
 
-// Mount points at or under `dir`, from our mountinfo (dockerd mounts in
-// the host's mount namespace, which is ours).
-std::vector<std::string> MountsUnder(const std::string& dir) {
-  LinuxHost host;
-  std::vector<std::string> found;
-  absl::StatusOr<std::string> text = ReadFile(host, "/proc/self/mountinfo");
-  EXPECT_TRUE(text.ok()) << text.status();
-  if (!text.ok()) return found;
-  for (absl::string_view line : absl::StrSplit(*text, '\n')) {
-    std::vector<absl::string_view> fields = absl::StrSplit(line, ' ');
-    if (fields.size() < 5) continue;
-    std::string point = absl::StrReplaceAll(fields[4], {{"\\040", " "}});
-    if (point == dir || absl::StartsWith(point, absl::StrCat(dir, "/"))) {
-      found.push_back(point);
-    }
-  }
-  return found;
-}
-
 // "pid: command line" of every process whose command line names `dir`.
 std::vector<std::string> ProcessesNaming(const std::string& dir) {
   LinuxHost host;
@@ -472,7 +453,7 @@ class DockerTest : public ::testing::Test {
         AwaitEmpty([&] { return ProcessesNaming(d.dir); }, kLeftoversGone),
         IsEmpty())
         << "processes left behind";
-    std::vector<std::string> mounts = MountsUnder(d.dir);
+    std::vector<std::string> mounts = MountsUnder({d.dir});
     EXPECT_THAT(mounts, IsEmpty()) << "mounts left behind";
     // The cgroup parent: one directory per v1 hierarchy (and the v2 one
     // when it is mounted on /sys/fs/cgroup itself), empty by now.

@@ -145,25 +145,6 @@ class PodmanTest : public ::testing::Test {
     return "";
   }
 
-  // Mount points under any of `dirs`, in mount order.
-  std::vector<std::string> MountsUnder(const std::vector<std::string>& dirs) {
-    LinuxHost host;
-    std::vector<std::string> found;
-    absl::StatusOr<std::string> info = ReadFile(host, "/proc/self/mountinfo");
-    EXPECT_TRUE(info.ok()) << info.status();
-    if (!info.ok()) return found;
-    for (absl::string_view line : absl::StrSplit(*info, '\n')) {
-      std::vector<absl::string_view> fields = absl::StrSplit(line, ' ');
-      if (fields.size() < 5) continue;
-      for (const std::string& dir : dirs) {
-        if (!dir.empty() && absl::StartsWith(fields[4], dir)) {
-          found.emplace_back(fields[4]);
-        }
-      }
-    }
-    return found;
-  }
-
   // The podman command line with the private store, before `args`.
   std::vector<std::string> PodmanArgv(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {
