@@ -176,6 +176,26 @@ TEST_P(PodAcceptanceTest, KillingTheSandboxStopsItsMembers) {
   });
 }
 
+TEST_P(PodAcceptanceTest, KillingTheSandboxStopsAPausedMember) {
+  SCOPED_TRACE(env().ReplayHint(env().seed()));
+  env().Run([&](Host& host, const std::string& dir) {
+    if (!IsFake() && host.GetUid() != 0) GTEST_SKIP() << "needs root on Linux";
+    Begin(host, dir);
+    ASSERT_NO_FATAL_FAILURE(LaunchPod(host));
+    Output pause = Runbox(host, {"pause", Id("a")});
+    ASSERT_EQ(pause.status, ExitStatus::Exited(0)) << pause.Describe();
+    EXPECT_EQ(Status(host, "a"), "paused");
+    Output kill = Runbox(host, {"kill", Id("sandbox"), "KILL"});
+    ASSERT_EQ(kill.status, ExitStatus::Exited(0)) << kill.Describe();
+    // A frozen task dies of SIGKILL only once thawed: the sandbox's
+    // supervisor thaws it.
+    EXPECT_EQ(Wait(host, "a"), "137\n");
+    EXPECT_EQ(Wait(host, "b"), "137\n");
+    DeleteAll(host);
+    ReapExited(host);
+  });
+}
+
 TEST_P(PodAcceptanceTest, DeletingTheSandboxStopsItsMembers) {
   SCOPED_TRACE(env().ReplayHint(env().seed()));
   env().Run([&](Host& host, const std::string& dir) {

@@ -394,10 +394,12 @@ void Supervisor::OnInitExit(ExitStatus status) {
 // The members are the containers under our root whose meta.json names us
 // as their sandbox: the state directory is the pod's registry, so a member
 // is found however far its create got (DESIGN.md invariant 2's record).
-// Each gets SIGKILL at its init, whose supervisor then records the exit
-// and goes; a member still being created has no init yet, and its
-// supervisor is killed instead, which fails that create. Best effort: a
-// member we cannot read or kill is left for `delete --force`.
+// A member with a live init has its cgroups killed, which thaws a paused
+// one (a v1-frozen task cannot die) and takes its exec'd processes too;
+// its supervisor then records the exit and goes. A member still being
+// created has no init yet, and its supervisor is killed instead, which
+// fails that create. Best effort: a member we cannot read or kill is left
+// for `delete --force`.
 void Supervisor::StopPodMembers() {
   absl::StatusOr<StateStore> store =
       StateStore::Open(host_, StateLayout(args_.root));
@@ -406,11 +408,19 @@ void Supervisor::StopPodMembers() {
   if (!entries.ok()) return;
   for (const ListEntry& entry : *entries) {
     if (!entry.meta.ok() || entry.meta->sandbox != args_.id) continue;
+    const Meta& member = *entry.meta;
     const std::optional<ProcessIdentity>& target =
-        entry.meta->init ? entry.meta->init : entry.meta->supervisor;
+        member.init ? member.init : member.supervisor;
     if (!target) continue;
     absl::StatusOr<bool> alive = IsAlive(host_, *target);
-    if (alive.ok() && *alive) (void)host_.Kill(target->pid, Signal::kKill);
+    if (!alive.ok() || !*alive) continue;
+    if (member.init) {
+      absl::StatusOr<cgroups::CgroupManager> cgroups =
+          cgroups::CgroupManager::ForRecordedPaths(host_,
+                                                   member.planned_cgroups);
+      if (cgroups.ok() && cgroups->KillAll(Signal::kKill).ok()) continue;
+    }
+    (void)host_.Kill(target->pid, Signal::kKill);
   }
 }
 
