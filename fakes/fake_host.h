@@ -6,6 +6,7 @@
 #define RUNBOX_FAKES_FAKE_HOST_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@ namespace runbox::fake {
 struct Process;
 struct ProcessHandle;
 class OpenFile;
+class UnixSocket;
 
 class FakeHost final : public Host, public FdOwner {
  public:
@@ -232,6 +234,15 @@ class FakeHost final : public Host, public FdOwner {
   // false when the process died meanwhile.
   bool WaitReady(Process& self, const std::shared_ptr<OpenFile>& file,
                  PollEvents events);
+  // connect(2) of stream socket `sock` (of `file`) to the listener that
+  // `find_listener` names, looked up again after each wait: its error is
+  // returned, annotated with `what`. A full backlog blocks (unless
+  // non-blocking) until the listener has room, closes or stops listening.
+  absl::Status ConnectStream(
+      Process& self, const std::shared_ptr<OpenFile>& file,
+      const std::shared_ptr<UnixSocket>& sock, absl::string_view what,
+      const std::function<absl::StatusOr<std::shared_ptr<UnixSocket>>()>&
+          find_listener);
   // The absolute path a mount(2) path argument names (resolving symlinks
   // and /proc/self/fd/N); ENOENT when it does not exist.
   absl::StatusOr<std::string> MountPath(const Process& self,

@@ -208,30 +208,43 @@ absl::Status FakeHost::Connect(const Fd& socket, absl::string_view path) {
   std::string what = absl::StrCat("connect \"", path, "\"");
   if (sock->inet()) return AddressForTcp(path, what);
   if (path.size() >= kSunPathMax) return ErrnoError(ENAMETOOLONG, what);
+  return ConnectStream(
+      *self, file, sock, what,
+      [&]() -> absl::StatusOr<std::shared_ptr<UnixSocket>> {
+        ASSIGN_OR_RETURN(std::shared_ptr<OpenFile> found,
+                         k_.fs.FindSocket(self->path, nullptr, path));
+        auto listener = std::dynamic_pointer_cast<UnixSocket>(found);
+        if (listener == nullptr) return ErrnoError(ECONNREFUSED, "");
+        return listener;
+      });
+}
+
+absl::Status FakeHost::ConnectStream(
+    Process& self, const std::shared_ptr<OpenFile>& file,
+    const std::shared_ptr<UnixSocket>& sock, absl::string_view what,
+    const std::function<absl::StatusOr<std::shared_ptr<UnixSocket>>()>&
+        find_listener) {
   while (true) {
     std::weak_ptr<UnixSocket> weak_listener;
     {
-      absl::StatusOr<std::shared_ptr<OpenFile>> found =
-          k_.fs.FindSocket(self->path, nullptr, path);
-      if (!found.ok()) return Annotate(found.status(), what);
-      auto listener = std::dynamic_pointer_cast<UnixSocket>(*found);
-      if (listener == nullptr) return ErrnoError(ECONNREFUSED, what);
-      absl::Status s = sock->Connect(listener, CredentialsOf(*self));
+      absl::StatusOr<std::shared_ptr<UnixSocket>> listener = find_listener();
+      if (!listener.ok()) return Annotate(listener.status(), what);
+      absl::Status s = sock->Connect(*listener, CredentialsOf(self));
       if (!IsErrno(s, EAGAIN) || file->nonblocking()) {
         return Annotate(s, what);
       }
-      weak_listener = listener;
+      weak_listener = *listener;
     }
-    // Backlog full: wait without keeping the listener alive, so its close
-    // refuses us.
+    // Backlog full (for TCP, Linux drops the SYN and retries): wait without
+    // keeping the listener alive, so its close refuses us.
     k_.Park(
-        *self,
+        self,
         [weak_listener] {
           std::shared_ptr<UnixSocket> l = weak_listener.lock();
-          return l == nullptr || !l->BacklogFull();
+          return l == nullptr || !l->BacklogFull() || !l->listening();
         },
         std::nullopt);
-    if (self->dead) return DeadError();
+    if (self.dead) return DeadError();
   }
 }
 
@@ -364,34 +377,18 @@ absl::Status FakeHost::ConnectLoopback(const Fd& socket, uint16_t port) {
   if (sock->connected()) return ErrnoError(EISCONN, what);
   if (sock->listening()) return ErrnoError(EINVAL, what);
   const uint64_t ns = sock->net_namespace();
-  while (true) {
-    std::weak_ptr<UnixSocket> weak_listener;
-    {
-      FakeKernel::Impl::NetNamespaceState& net = NetNamespace(k_, ns);
-      if (!net.loopback_up) {
-        return ErrnoError(ENETUNREACH,
-                          absl::StrCat(what, ": loopback is down"));
-      }
-      std::shared_ptr<UnixSocket> listener = ListenerOn(net, port);
-      // Nobody listens: the RST of a closed port.
-      if (listener == nullptr) return ErrnoError(ECONNREFUSED, what);
-      absl::Status s = sock->Connect(listener, CredentialsOf(*self));
-      if (!IsErrno(s, EAGAIN) || file->nonblocking()) {
-        return Annotate(s, what);
-      }
-      weak_listener = listener;
-    }
-    // Backlog full (Linux drops the SYN and retries): wait without keeping
-    // the listener alive, so its close refuses us.
-    k_.Park(
-        *self,
-        [weak_listener] {
-          std::shared_ptr<UnixSocket> l = weak_listener.lock();
-          return l == nullptr || !l->BacklogFull() || !l->listening();
-        },
-        std::nullopt);
-    if (self->dead) return DeadError();
-  }
+  return ConnectStream(
+      *self, file, sock, what,
+      [&]() -> absl::StatusOr<std::shared_ptr<UnixSocket>> {
+        FakeKernel::Impl::NetNamespaceState& net = NetNamespace(k_, ns);
+        if (!net.loopback_up) {
+          return ErrnoError(ENETUNREACH, "loopback is down");
+        }
+        std::shared_ptr<UnixSocket> listener = ListenerOn(net, port);
+        // Nobody listens: the RST of a closed port.
+        if (listener == nullptr) return ErrnoError(ECONNREFUSED, "");
+        return listener;
+      });
 }
 
 absl::Status FakeHost::BringUpLoopback() {

@@ -9,30 +9,14 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "hostapi/bpf_insn_for_test.h"
 #include "hostapi/status_matchers.h"
 
 namespace runbox::fake {
 namespace {
 
-struct I {
-  uint8_t code, regs;
-  int16_t off;
-  int32_t imm;
-};
-
-std::vector<uint8_t> P(const std::vector<I>& insns) {
-  std::vector<uint8_t> out;
-  for (const I& i : insns) {
-    const uint32_t imm = static_cast<uint32_t>(i.imm);
-    const uint16_t off = static_cast<uint16_t>(i.off);
-    out.insert(out.end(),
-               {i.code, i.regs, static_cast<uint8_t>(off),
-                static_cast<uint8_t>(off >> 8), static_cast<uint8_t>(imm),
-                static_cast<uint8_t>(imm >> 8), static_cast<uint8_t>(imm >> 16),
-                static_cast<uint8_t>(imm >> 24)});
-  }
-  return out;
-}
+using I = BpfInsn;
+constexpr auto P = EncodeBpf;
 
 const DeviceAccess kNullRead{kBpfDevChar, kBpfAccRead, 1, 3};
 

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "hostapi/bpf_insn_for_test.h"
 #include "hostapi/contract/contract_test_util.h"
 #include "hostapi/host.h"
 #include "hostapi/status_matchers.h"
@@ -22,27 +23,10 @@ namespace {
 
 RUNBOX_CONTRACT_SUITE(CgroupDeviceContract);
 
-// struct bpf_insn records, written out by hand (hostapi/ cannot use
-// runtime/'s generator). r2 = type, r3 = access, r4 = major, r5 = minor.
-struct Insn {
-  uint8_t code, regs;
-  int16_t off;
-  int32_t imm;
-};
-
-std::vector<uint8_t> Encode(const std::vector<Insn>& insns) {
-  std::vector<uint8_t> out;
-  for (const Insn& i : insns) {
-    const uint32_t imm = static_cast<uint32_t>(i.imm);
-    const uint16_t off = static_cast<uint16_t>(i.off);
-    out.insert(out.end(),
-               {i.code, i.regs, static_cast<uint8_t>(off),
-                static_cast<uint8_t>(off >> 8), static_cast<uint8_t>(imm),
-                static_cast<uint8_t>(imm >> 8), static_cast<uint8_t>(imm >> 16),
-                static_cast<uint8_t>(imm >> 24)});
-  }
-  return out;
-}
+// Programs are hand-encoded (hostapi/ cannot use runtime/'s generator).
+// r2 = type, r3 = access, r4 = major, r5 = minor.
+using Insn = BpfInsn;
+constexpr auto Encode = EncodeBpf;
 
 // Refuses reads of char device 1:3; allows everything else.
 std::vector<uint8_t> DenyNullReads() {
