@@ -390,6 +390,29 @@ absl::StatusOr<std::string> FakeHost::ReadSysctl(absl::string_view key) {
   return ReadSysctlAs(*self, key);
 }
 
+absl::StatusOr<ProcessStatus> FakeHost::GetProcessStatus() {
+  FAKE_ENTER("read /proc/self/status");
+  const KernelCredentials& c = self->creds;
+  const UserNamespace& ns = *self->user_ns;
+  ProcessStatus status;
+  status.uid_real = ns.FromKernel(IdMapKind::kUid, c.ruid);
+  status.uid_effective = ns.FromKernel(IdMapKind::kUid, c.euid);
+  status.uid_saved = ns.FromKernel(IdMapKind::kUid, c.suid);
+  status.gid_real = ns.FromKernel(IdMapKind::kGid, c.rgid);
+  status.gid_effective = ns.FromKernel(IdMapKind::kGid, c.egid);
+  status.gid_saved = ns.FromKernel(IdMapKind::kGid, c.sgid);
+  for (uint32_t g : c.groups) {
+    status.groups.push_back(ns.FromKernel(IdMapKind::kGid, g));
+  }
+  status.ambient = c.ambient;
+  status.no_new_privs = self->no_new_privs;
+  // SECCOMP_MODE_FILTER once any filter is installed (strict mode is not
+  // modelled).
+  status.seccomp_mode = self->seccomp_filters > 0 ? 2 : 0;
+  status.cgroups = k_.cgroups->CgroupLines(Pid{self->root_pid()});
+  return status;
+}
+
 // Keyrings. Permission classes as Linux's key_task_permission: possessor
 // bits when the key is the caller's session keyring (and `possessed`
 // counts), else owner, group or other by the caller's euid/egid; no

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "fakes/fake_host.h"
 #include "fakes/ipc/pipe.h"
@@ -15,6 +16,24 @@ namespace runbox::fake {
 #define FAKE_ENTER(call)       \
   Process* self = Enter(call); \
   if (self == nullptr) return DeadError()
+
+namespace {
+
+// The resctrl model (Intel RDT, config-linux.md "IntelRdt"), minimal: a
+// directory made by an absolute path on a mount of fstype "resctrl" is a
+// resource group, which the kernel fills with its control files (empty
+// here: `tasks` and `schemata` are plain files, so what the runtime writes
+// to them can be read back in order); rmdir removes them with the group.
+// Paths relative to a directory fd are not recognised.
+constexpr absl::string_view kResctrlGroupFiles[] = {"cpus", "schemata",
+                                                    "tasks"};
+
+bool OnResctrl(const Process& self, absl::string_view path) {
+  return absl::StartsWith(path, "/") &&
+         self.mount_ns->table.MountContaining(path).fstype == "resctrl";
+}
+
+}  // namespace
 
 absl::StatusOr<Fd> FakeHost::OpenAt(const Fd& dir, absl::string_view path,
                                     const OpenHow& how) {
@@ -152,6 +171,13 @@ absl::Status FakeHost::UnlinkAt(const Fd& dir, absl::string_view path,
                                 UnlinkFlags flags) {
   FAKE_ENTER("unlinkat");
   ASSIGN_OR_RETURN(InodeRef at, DirOf(*self, dir));
+  if (Has(flags, UnlinkFlags::kRemoveDir) && OnResctrl(*self, path)) {
+    // The kernel takes a group's control files with it.
+    for (absl::string_view file : kResctrlGroupFiles) {
+      (void)k_.fs.UnlinkAt(self->path, at, absl::StrCat(path, "/", file),
+                           UnlinkFlags::kNone);
+    }
+  }
   return k_.fs.UnlinkAt(self->path, at, path, flags);
 }
 
@@ -159,7 +185,19 @@ absl::Status FakeHost::MkdirAt(const Fd& dir, absl::string_view path,
                                uint32_t mode) {
   FAKE_ENTER("mkdirat");
   ASSIGN_OR_RETURN(InodeRef at, DirOf(*self, dir));
-  return k_.fs.MkdirAt(self->path, at, path, mode);
+  RETURN_IF_ERROR(k_.fs.MkdirAt(self->path, at, path, mode));
+  if (OnResctrl(*self, path)) {
+    // A new resctrl group comes with its (empty) control files.
+    for (absl::string_view file : kResctrlGroupFiles) {
+      RETURN_IF_ERROR(
+          k_.fs
+              .OpenAt(self->path, at, absl::StrCat(path, "/", file),
+                      {.flags = OpenFlags::kCreate | OpenFlags::kWriteOnly,
+                       .mode = 0644})
+              .status());
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status FakeHost::MknodAt(const Fd& dir, absl::string_view path,
@@ -336,8 +374,9 @@ absl::StatusOr<std::string> FakeHost::GetCwd() {
     std::shared_ptr<OpenFile> listing =
         k_.fs.OpenInode(parent, OpenFlags::kDirectory);
     ASSIGN_OR_RETURN(std::vector<DirEntry> entries, k_.fs.ReadDir(*listing));
-    auto it = std::find_if(entries.begin(), entries.end(),
-                           [&](const DirEntry& e) { return e.ino == stat.ino; });
+    auto it =
+        std::find_if(entries.begin(), entries.end(),
+                     [&](const DirEntry& e) { return e.ino == stat.ino; });
     // An unlinked working directory has no name (Linux: ENOENT).
     if (it == entries.end()) return ErrnoError(ENOENT, "getcwd");
     names.push_back(it->name);

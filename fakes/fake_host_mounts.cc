@@ -190,6 +190,31 @@ absl::StatusOr<std::vector<MountInfo>> FakeHost::ListMounts() {
   return self->mount_ns->table.List();
 }
 
+absl::Status FakeHost::MountSetattr(absl::string_view path, MountFlags set,
+                                    MountFlags clear, bool recursive) {
+  FAKE_ENTER("mount_setattr");
+  ASSIGN_OR_RETURN(std::string at, MountPath(*self, path));
+  return self->mount_ns->table.SetAttr(at, set, clear, recursive);
+}
+
+absl::Status FakeHost::MountIdmapped(absl::string_view source,
+                                     absl::string_view target, const Fd& userns,
+                                     bool recursive_bind,
+                                     bool recursive_idmap) {
+  FAKE_ENTER("open_tree+mount_setattr+move_mount");
+  ASSIGN_OR_RETURN(std::shared_ptr<OpenFile> file, FileOf(*self, userns));
+  if (FakeKernel::Impl::AsNamespace(*file, Namespaces::kUser) == nullptr) {
+    return ErrnoError(EINVAL,
+                      absl::StrCat("mount_setattr (MOUNT_ATTR_IDMAP) "
+                                   "fd ",
+                                   userns.get(), ": not a user namespace"));
+  }
+  ASSIGN_OR_RETURN(std::string from, MountPath(*self, source));
+  ASSIGN_OR_RETURN(std::string to, MountPath(*self, target));
+  return self->mount_ns->table.BindIdmapped(from, to, recursive_bind,
+                                            recursive_idmap);
+}
+
 absl::StatusOr<std::vector<CgroupMount>> FakeHost::CgroupMounts() {
   FAKE_ENTER("read /proc/self/mountinfo (cgroup)");
   return k_.cgroups->Mounts();
@@ -259,6 +284,18 @@ absl::Status FakeHost::CgroupAttachDeviceFilter(
     absl::string_view license) {
   FAKE_ENTER("bpf (cgroup device)");
   return k_.cgroups->AttachDeviceProgram(path, program, license);
+}
+
+absl::Status FakeHost::CgroupChown(absl::string_view path,
+                                   absl::string_view file, Uid uid, Gid gid) {
+  FAKE_ENTER("fchownat (cgroup)");
+  return k_.cgroups->Chown(path, file, uid, gid);
+}
+
+absl::StatusOr<CgroupOwner> FakeHost::CgroupGetOwner(absl::string_view path,
+                                                     absl::string_view file) {
+  FAKE_ENTER("fstatat (cgroup)");
+  return k_.cgroups->Owner(path, file);
 }
 
 absl::Status FakeHost::AddToCgroup(Process& self, absl::string_view path,

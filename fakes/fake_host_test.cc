@@ -422,6 +422,41 @@ TEST(FakeHostFilesTest, BadFdsAndNonDirectoryDirFds) {
   EXPECT_EQ(kernel.Run(), RunOutcome::kAllExited);
 }
 
+// The minimal resctrl model: a group made on a "resctrl" mount has empty
+// tasks/schemata/cpus files, which rmdir takes along; elsewhere a
+// directory stays empty.
+TEST(FakeHostFilesTest, ResctrlGroupsComeWithControlFiles) {
+  FakeKernel kernel;
+  kernel.StartFunction([&](Host& host) {
+    EXPECT_OK(host.MkdirAt(Fd::Cwd(), "/sys/fs/resctrl", 0755));
+    EXPECT_OK(host.MkdirAt(Fd::Cwd(), "/sys/fs/resctrl/plain", 0755));
+    EXPECT_OK(host.Mount("resctrl", "/sys/fs/resctrl", "resctrl",
+                         MountFlags::kNone, ""));
+    EXPECT_OK(host.MkdirAt(Fd::Cwd(), "/sys/fs/resctrl/g1", 0755));
+    for (const char* file : {"tasks", "schemata", "cpus"}) {
+      absl::StatusOr<FileStat> st =
+          host.StatAt(Fd::Cwd(), absl::StrCat("/sys/fs/resctrl/g1/", file),
+                      FollowSymlinks::kNoFollow);
+      EXPECT_TRUE(st.ok() && st->type == FileType::kRegular && st->size == 0)
+          << file;
+    }
+    EXPECT_THAT(host.StatAt(Fd::Cwd(), "/sys/fs/resctrl/plain/tasks",
+                            FollowSymlinks::kNoFollow),
+                HasErrno(ENOENT));
+    EXPECT_OK(host.MkdirAt(Fd::Cwd(), "/tmp-not-resctrl", 0755));
+    EXPECT_THAT(host.StatAt(Fd::Cwd(), "/tmp-not-resctrl/tasks",
+                            FollowSymlinks::kNoFollow),
+                HasErrno(ENOENT));
+    EXPECT_OK(host.UnlinkAt(Fd::Cwd(), "/sys/fs/resctrl/g1",
+                            UnlinkFlags::kRemoveDir));
+    EXPECT_THAT(
+        host.StatAt(Fd::Cwd(), "/sys/fs/resctrl/g1", FollowSymlinks::kNoFollow),
+        HasErrno(ENOENT));
+    return 0;
+  });
+  EXPECT_EQ(kernel.Run(), RunOutcome::kAllExited);
+}
+
 TEST(FakeHostCgroupsTest, MembershipFreezeAndKill) {
   FakeKernel kernel;  // cgroup v2.
   int ticks = 0;

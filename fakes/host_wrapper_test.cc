@@ -310,6 +310,18 @@ class CountingHost final : public Host {
     ++calls;
     return inner_.ListMounts();
   }
+  absl::Status MountSetattr(absl::string_view path, MountFlags set,
+                            MountFlags clear, bool recursive) override {
+    ++calls;
+    return inner_.MountSetattr(path, set, clear, recursive);
+  }
+  absl::Status MountIdmapped(absl::string_view source, absl::string_view target,
+                             const Fd& userns, bool recursive_bind,
+                             bool recursive_idmap) override {
+    ++calls;
+    return inner_.MountIdmapped(source, target, userns, recursive_bind,
+                                recursive_idmap);
+  }
   absl::StatusOr<std::vector<CgroupMount>> CgroupMounts() override {
     ++calls;
     return inner_.CgroupMounts();
@@ -351,6 +363,16 @@ class CountingHost final : public Host {
                                         absl::string_view license) override {
     ++calls;
     return inner_.CgroupAttachDeviceFilter(path, program, license);
+  }
+  absl::Status CgroupChown(absl::string_view path, absl::string_view file,
+                           Uid uid, Gid gid) override {
+    ++calls;
+    return inner_.CgroupChown(path, file, uid, gid);
+  }
+  absl::StatusOr<CgroupOwner> CgroupGetOwner(absl::string_view path,
+                                             absl::string_view file) override {
+    ++calls;
+    return inner_.CgroupGetOwner(path, file);
   }
   absl::Status SetNoNewPrivs() override {
     ++calls;
@@ -551,6 +573,10 @@ class CountingHost final : public Host {
                                  uint32_t permissions) override {
     ++calls;
     return inner_.SetKeyPermissions(serial, permissions);
+  }
+  absl::StatusOr<ProcessStatus> GetProcessStatus() override {
+    ++calls;
+    return inner_.GetProcessStatus();
   }
 
  private:

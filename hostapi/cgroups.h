@@ -8,11 +8,11 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "hostapi/types.h"
 
@@ -29,6 +29,13 @@ struct CgroupMount {
   std::vector<std::string> controllers;
 };
 
+// The owner of a cgroup directory or control file.
+struct CgroupOwner {
+  Uid uid = 0;
+  Gid gid = 0;
+  bool operator==(const CgroupOwner&) const = default;
+};
+
 class Cgroups {
  public:
   virtual ~Cgroups() = default;
@@ -41,7 +48,8 @@ class Cgroups {
   // Reads or writes one control file (`file` is a name like "memory.max").
   virtual absl::StatusOr<std::string> CgroupRead(absl::string_view path,
                                                  absl::string_view file) = 0;
-  virtual absl::Status CgroupWrite(absl::string_view path, absl::string_view file,
+  virtual absl::Status CgroupWrite(absl::string_view path,
+                                   absl::string_view file,
                                    absl::string_view value) = 0;
   // Moves a process into the cgroup (writes cgroup.procs).
   virtual absl::Status CgroupAddProcess(absl::string_view path, Pid pid) = 0;
@@ -64,6 +72,16 @@ class Cgroups {
   virtual absl::Status CgroupAttachDeviceFilter(
       absl::string_view path, absl::Span<const uint8_t> program,
       absl::string_view license) = 0;
+  // `chown`(2) of the cgroup directory `path` (`file` empty) or of its
+  // control file `file` (no symlinks are followed), for delegating a cgroup
+  // to a container's root (config-linux.md "Cgroup Ownership"). ENOENT for a
+  // missing cgroup or file, EPERM without CAP_CHOWN.
+  virtual absl::Status CgroupChown(absl::string_view path,
+                                   absl::string_view file, Uid uid,
+                                   Gid gid) = 0;
+  // Who owns the same (`stat`(2)). ENOENT for a missing cgroup or file.
+  virtual absl::StatusOr<CgroupOwner> CgroupGetOwner(
+      absl::string_view path, absl::string_view file) = 0;
 };
 
 }  // namespace runbox

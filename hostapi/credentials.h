@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -54,6 +55,26 @@ struct KeyDescription {
   uint32_t permissions = 0;
   std::string description;  // A keyring's name.
   bool operator==(const KeyDescription&) const = default;
+};
+
+// What /proc/self/status and /proc/self/cgroup tell of the caller: its
+// ids, supplementary groups, ambient capabilities, no_new_privs bit,
+// seccomp mode and cgroup membership (GetProcessStatus).
+struct ProcessStatus {
+  // `getresuid`(2) / `getresgid`(2).
+  Uid uid_real = 0, uid_effective = 0, uid_saved = 0;
+  Gid gid_real = 0, gid_effective = 0, gid_saved = 0;
+  // `getgroups`(2), as the kernel lists them.
+  std::vector<Gid> groups;
+  // The ambient set (CapAmb), bit n = capability n.
+  uint64_t ambient = 0;
+  // `prctl`(2) PR_GET_NO_NEW_PRIVS.
+  bool no_new_privs = false;
+  // `prctl`(2) PR_GET_SECCOMP: 0 disabled, 1 strict, 2 filter.
+  int seccomp_mode = 0;
+  // /proc/self/cgroup lines without the newline,
+  // "hierarchy-id:controllers:path" ("0::/a/b" on cgroup v2).
+  std::vector<std::string> cgroups;
 };
 
 class Credentials {
@@ -165,6 +186,12 @@ class Credentials {
   // with setattr permission on it may: EACCES otherwise; ENOKEY as above.
   virtual absl::Status SetKeyPermissions(KeySerial serial,
                                          uint32_t permissions) = 0;
+
+  // The caller's ProcessStatus: ids, groups, ambient set, no_new_privs and
+  // seccomp mode (from the kernel calls, or /proc/self/status), and its
+  // cgroups (/proc/self/cgroup, paths relative to the caller's cgroup
+  // namespace root).
+  virtual absl::StatusOr<ProcessStatus> GetProcessStatus() = 0;
 };
 
 }  // namespace runbox

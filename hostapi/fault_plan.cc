@@ -190,6 +190,10 @@ absl::string_view HostCallName(HostCall call) {
       return "chroot";
     case HostCall::kListMounts:
       return "mountinfo";
+    case HostCall::kMountSetattr:
+      return "mount_setattr";
+    case HostCall::kMountIdmapped:
+      return "open_tree";
     case HostCall::kCgroupMounts:
       return "cgroup_mounts";
     case HostCall::kCgroupCreate:
@@ -228,6 +232,8 @@ absl::string_view HostCallName(HostCall call) {
       return "connect_inet";
     case HostCall::kBringUpLoopback:
       return "siocsifflags";
+    case HostCall::kGetProcessStatus:
+      return "proc_self_status";
     case HostCall::kSocketPair:
       return "socketpair";
     case HostCall::kBind:
@@ -452,6 +458,13 @@ static std::vector<int> ErrnoList(HostCall call) {
       return {EBUSY, EINVAL, ENOTDIR, EPERM, ENOENT};
     case HostCall::kChroot:
       return {EPERM, ENOENT, ENOTDIR, EACCES, ELOOP, EIO};
+    case HostCall::kMountIdmapped:
+      // EINVAL: the file system cannot be idmapped, or an empty mapping.
+      return {EPERM, EINVAL, ENOENT, ENOTDIR, ENOSYS, EBUSY, ENOMEM, ELOOP};
+    case HostCall::kMountSetattr:
+      // ENOSYS: before Linux 5.12; EINVAL: not a mount point, or a flag
+      // the kernel does not know.
+      return {EPERM, EINVAL, ENOENT, ENOTDIR, ENOSYS, EBUSY, ENOMEM, ELOOP};
     case HostCall::kListMounts:
     case HostCall::kCgroupMounts:
       // Reads of /proc/self/mountinfo.
@@ -499,6 +512,9 @@ static std::vector<int> ErrnoList(HostCall call) {
       return {ECONNREFUSED, ENETUNREACH, ETIMEDOUT, EADDRNOTAVAIL, ENOMEM};
     case HostCall::kBringUpLoopback:
       return {EPERM, ENODEV, ENOMEM};
+    case HostCall::kGetProcessStatus:
+      // Reading /proc/self: no procfs mounted, or out of fds or memory.
+      return {ENOENT, EMFILE, ENFILE, ENOMEM};
     case HostCall::kBind:
       return {EADDRINUSE,   EACCES, ENOENT, ENOTDIR, ELOOP,
               ENAMETOOLONG, EROFS,  ENOSPC, EDQUOT,  ENOMEM};

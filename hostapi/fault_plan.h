@@ -161,9 +161,16 @@ enum class HostCall : uint8_t {
   kBindLoopback,
   kConnectLoopback,
   kBringUpLoopback,
+  // Credentials, later: ids, no_new_privs, seccomp mode and cgroups as
+  // /proc/self/status and /proc/self/cgroup tell them.
+  kGetProcessStatus,
+  // Mounts, later: `mount_setattr`(2).
+  kMountSetattr,
+  // `open_tree`(2), `mount_setattr`(2) MOUNT_ATTR_IDMAP, `move_mount`(2).
+  kMountIdmapped,
 };
 inline constexpr int kHostCallCount =
-    static_cast<int>(HostCall::kBringUpLoopback) + 1;
+    static_cast<int>(HostCall::kMountIdmapped) + 1;
 
 // Every HostCall, in enum order.
 const std::vector<HostCall>& AllHostCalls();

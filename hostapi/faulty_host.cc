@@ -459,6 +459,22 @@ absl::StatusOr<std::vector<MountInfo>> FaultyHost::ListMounts() {
   return Call(HostCall::kListMounts, [&] { return inner_.ListMounts(); });
 }
 
+absl::Status FaultyHost::MountIdmapped(absl::string_view source,
+                                       absl::string_view target,
+                                       const Fd& userns, bool recursive_bind,
+                                       bool recursive_idmap) {
+  return Call(HostCall::kMountIdmapped, [&] {
+    return inner_.MountIdmapped(source, target, userns, recursive_bind,
+                                recursive_idmap);
+  });
+}
+
+absl::Status FaultyHost::MountSetattr(absl::string_view path, MountFlags set,
+                                      MountFlags clear, bool recursive) {
+  return Call(HostCall::kMountSetattr,
+              [&] { return inner_.MountSetattr(path, set, clear, recursive); });
+}
+
 // Cgroups.
 
 absl::StatusOr<std::vector<CgroupMount>> FaultyHost::CgroupMounts() {
@@ -511,6 +527,20 @@ absl::Status FaultyHost::CgroupAttachDeviceFilter(
   return Call(HostCall::kBpfCgroupDevice, [&] {
     return inner_.CgroupAttachDeviceFilter(path, program, license);
   });
+}
+
+// A cgroup chown can fail as any chown; reading the owner as any cgroup
+// read.
+absl::Status FaultyHost::CgroupChown(absl::string_view path,
+                                     absl::string_view file, Uid uid, Gid gid) {
+  return Call(HostCall::kFchown,
+              [&] { return inner_.CgroupChown(path, file, uid, gid); });
+}
+
+absl::StatusOr<CgroupOwner> FaultyHost::CgroupGetOwner(absl::string_view path,
+                                                       absl::string_view file) {
+  return Call(HostCall::kCgroupRead,
+              [&] { return inner_.CgroupGetOwner(path, file); });
 }
 
 // Seccomp.
@@ -755,6 +785,11 @@ absl::Status FaultyHost::SetKeyPermissions(KeySerial serial,
                                            uint32_t permissions) {
   return Call(HostCall::kSetKeyPermissions,
               [&] { return inner_.SetKeyPermissions(serial, permissions); });
+}
+
+absl::StatusOr<ProcessStatus> FaultyHost::GetProcessStatus() {
+  return Call(HostCall::kGetProcessStatus,
+              [&] { return inner_.GetProcessStatus(); });
 }
 
 }  // namespace runbox

@@ -134,6 +134,11 @@ class FaultyHost : public Host {
                          absl::string_view put_old) override;
   absl::Status Chroot(absl::string_view path) override;
   absl::StatusOr<std::vector<MountInfo>> ListMounts() override;
+  absl::Status MountSetattr(absl::string_view path, MountFlags set,
+                            MountFlags clear, bool recursive) override;
+  absl::Status MountIdmapped(absl::string_view source, absl::string_view target,
+                             const Fd& userns, bool recursive_bind,
+                             bool recursive_idmap) override;
 
   // Cgroups.
   absl::StatusOr<std::vector<CgroupMount>> CgroupMounts() override;
@@ -151,6 +156,10 @@ class FaultyHost : public Host {
   absl::Status CgroupAttachDeviceFilter(absl::string_view path,
                                         absl::Span<const uint8_t> program,
                                         absl::string_view license) override;
+  absl::Status CgroupChown(absl::string_view path, absl::string_view file,
+                           Uid uid, Gid gid) override;
+  absl::StatusOr<CgroupOwner> CgroupGetOwner(absl::string_view path,
+                                             absl::string_view file) override;
 
   // Seccomp.
   absl::Status SetNoNewPrivs() override;
@@ -215,6 +224,7 @@ class FaultyHost : public Host {
   absl::StatusOr<KeyDescription> DescribeKey(KeySerial serial) override;
   absl::Status SetKeyPermissions(KeySerial serial,
                                  uint32_t permissions) override;
+  absl::StatusOr<ProcessStatus> GetProcessStatus() override;
 
  private:
   // Counts the call with the plan and, for a kill decision, kills.

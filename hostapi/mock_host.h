@@ -169,6 +169,14 @@ class MockHost : public Host, public FdOwner {
   MOCK_METHOD(absl::Status, Chroot, (absl::string_view path), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<MountInfo>>, ListMounts, (),
               (override));
+  MOCK_METHOD(absl::Status, MountSetattr,
+              (absl::string_view path, MountFlags set, MountFlags clear,
+               bool recursive),
+              (override));
+  MOCK_METHOD(absl::Status, MountIdmapped,
+              (absl::string_view source, absl::string_view target,
+               const Fd& userns, bool recursive_bind, bool recursive_idmap),
+              (override));
 
   // Cgroups.
   MOCK_METHOD(absl::StatusOr<std::vector<CgroupMount>>, CgroupMounts, (),
@@ -191,6 +199,12 @@ class MockHost : public Host, public FdOwner {
               (absl::string_view path, absl::Span<const uint8_t> program,
                absl::string_view license),
               (override));
+  MOCK_METHOD(absl::Status, CgroupChown,
+              (absl::string_view path, absl::string_view file, Uid uid,
+               Gid gid),
+              (override));
+  MOCK_METHOD(absl::StatusOr<CgroupOwner>, CgroupGetOwner,
+              (absl::string_view path, absl::string_view file), (override));
 
   // Seccomp.
   MOCK_METHOD(absl::Status, SetNoNewPrivs, (), (override));
@@ -284,6 +298,7 @@ class MockHost : public Host, public FdOwner {
               (override));
   MOCK_METHOD(absl::Status, SetKeyPermissions,
               (KeySerial serial, uint32_t permissions), (override));
+  MOCK_METHOD(absl::StatusOr<ProcessStatus>, GetProcessStatus, (), (override));
 };
 
 }  // namespace runbox

@@ -6,12 +6,13 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "hostapi/bitmask.h"
+#include "hostapi/fd.h"
 #include "hostapi/types.h"
 
 namespace runbox {
@@ -37,6 +38,7 @@ enum class MountFlags : uint32_t {
   kPrivate = 1 << 15,
   kSlave = 1 << 16,
   kShared = 1 << 17,
+  kNoSymFollow = 1 << 18,  // MS_NOSYMFOLLOW (Linux 5.10+).
 };
 RUNBOX_BITMASK_OPS(MountFlags)
 
@@ -78,6 +80,27 @@ class Mounts {
   virtual absl::Status Chroot(absl::string_view path) = 0;
   // The caller's mount table (/proc/self/mountinfo), in mount order.
   virtual absl::StatusOr<std::vector<MountInfo>> ListMounts() = 0;
+  // `mount_setattr`(2) (Linux 5.12+) on the mount at `path` (which must be
+  // a mount point: EINVAL otherwise) and, if `recursive` (AT_RECURSIVE), on
+  // every mount below it. `set` and `clear` take the per-mount flags
+  // kReadOnly, kNoSuid, kNoDev, kNoExec, kNoDirAtime and kNoSymFollow; the
+  // atime setting is one value, so at most one of kNoAtime, kRelatime and
+  // kStrictAtime in `set` replaces it (atime bits in `clear` are ignored).
+  // Other flags: EINVAL.
+  virtual absl::Status MountSetattr(absl::string_view path, MountFlags set,
+                                    MountFlags clear, bool recursive) = 0;
+  // An idmapped bind mount (Linux 5.12+): a detached copy of the mount at
+  // `source` (`open_tree`(2) OPEN_TREE_CLONE; with its submounts if
+  // `recursive_bind`, AT_RECURSIVE), given the idmapping of the user
+  // namespace `userns` (an OpenNamespace fd) by `mount_setattr`(2)
+  // MOUNT_ATTR_IDMAP (on its submounts too if `recursive_idmap`), then
+  // attached on `target` (`move_mount`(2)). mountinfo shows "idmapped" in
+  // the idmapped mounts' options. EINVAL if `userns` is not a user
+  // namespace; EPERM without CAP_SYS_ADMIN over the source's file system.
+  virtual absl::Status MountIdmapped(absl::string_view source,
+                                     absl::string_view target, const Fd& userns,
+                                     bool recursive_bind,
+                                     bool recursive_idmap) = 0;
 };
 
 }  // namespace runbox

@@ -150,6 +150,8 @@ struct CgroupModel::Node {
   std::vector<uint8_t> device_program;       // v2 eBPF device filter.
   uint64_t oom_kills = 0;                    // OOM kills in the cgroup itself.
   uint64_t oom_kills_subtree = 0;  // In it and its descendants (v2 events).
+  // Owners other than 0:0, by file name ("" for the directory).
+  std::map<std::string, CgroupOwner, std::less<>> owners;
 
   bool is_root() const { return parent == nullptr; }
 };
@@ -429,6 +431,27 @@ absl::Status CgroupModel::Remove(absl::string_view path) {
   }
   node.parent->children.erase(node.name);
   return absl::OkStatus();
+}
+
+absl::Status CgroupModel::Chown(absl::string_view path, absl::string_view file,
+                                Uid uid, Gid gid) {
+  ASSIGN_OR_RETURN(Location loc, Find(path));
+  if (!file.empty() && FindFile(*loc.h, *loc.node, file) == nullptr) {
+    return NoFile(path, file);
+  }
+  loc.node->owners[std::string(file)] = CgroupOwner{.uid = uid, .gid = gid};
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CgroupOwner> CgroupModel::Owner(absl::string_view path,
+                                               absl::string_view file) const {
+  ASSIGN_OR_RETURN(Location loc, Find(path));
+  if (!file.empty() && FindFile(*loc.h, *loc.node, file) == nullptr) {
+    return NoFile(path, file);
+  }
+  auto it = loc.node->owners.find(file);
+  if (it == loc.node->owners.end()) return CgroupOwner{};
+  return it->second;
 }
 
 absl::StatusOr<std::string> CgroupModel::Read(absl::string_view path,

@@ -147,6 +147,13 @@ class CgroupModel {
   // is attached. v1 devices.allow rules are recorded, not enforced.
   bool DeviceAllowed(Pid pid, const DeviceAccess& access) const;
 
+  // chown(2) and stat(2) of the cgroup directory (`file` empty) or of one
+  // of its control files; everything starts owned by 0:0. ENOENT for an
+  // unknown cgroup or file.
+  absl::Status Chown(absl::string_view path, absl::string_view file, Uid uid,
+                     Gid gid);
+  absl::StatusOr<CgroupOwner> Owner(absl::string_view path,
+                                    absl::string_view file) const;
   // Every cgroup (hierarchy roots included) as an absolute path, hierarchy
   // by hierarchy in mount order, parents before children.
   std::vector<std::string> AllPaths() const;

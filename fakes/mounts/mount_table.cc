@@ -71,9 +71,10 @@ std::string Join(absl::string_view dir, absl::string_view rel) {
 // The per-mount flags a mount(2) call asks for. For a remount without an
 // atime flag, the old atime setting stays (Linux's path_mount).
 MountFlags PerMountFlags(MountFlags flags, bool remount, MountFlags old) {
-  MountFlags m = flags & (MountFlags::kReadOnly | MountFlags::kNoSuid |
-                          MountFlags::kNoDev | MountFlags::kNoExec |
-                          MountFlags::kNoAtime | MountFlags::kNoDirAtime);
+  MountFlags m =
+      flags & (MountFlags::kReadOnly | MountFlags::kNoSuid |
+               MountFlags::kNoDev | MountFlags::kNoExec | MountFlags::kNoAtime |
+               MountFlags::kNoDirAtime | MountFlags::kNoSymFollow);
   if (!Has(flags, MountFlags::kNoAtime)) m |= MountFlags::kRelatime;
   if (Has(flags, MountFlags::kStrictAtime)) {
     m &= ~(MountFlags::kRelatime | MountFlags::kNoAtime);
@@ -126,6 +127,54 @@ absl::Status MountTable::Mount(absl::string_view source,
     return Move(from, to);
   }
   return NewMount(source, to, fstype, flags, data);
+}
+
+absl::Status MountTable::SetAttr(absl::string_view path, MountFlags set,
+                                 MountFlags clear, bool recursive) {
+  ASSIGN_OR_RETURN(std::string at, Normalize(path, "mount_setattr path"));
+  const MountFlags kFlags = MountFlags::kReadOnly | MountFlags::kNoSuid |
+                            MountFlags::kNoDev | MountFlags::kNoExec |
+                            MountFlags::kNoDirAtime | MountFlags::kNoSymFollow;
+  const MountFlags kAtime =
+      MountFlags::kNoAtime | MountFlags::kRelatime | MountFlags::kStrictAtime;
+  MountFlags atime = set & kAtime;
+  if (((set | clear) & ~(kFlags | kAtime)) != MountFlags::kNone ||
+      (atime != MountFlags::kNone && atime != MountFlags::kNoAtime &&
+       atime != MountFlags::kRelatime && atime != MountFlags::kStrictAtime)) {
+    return ErrnoError(EINVAL,
+                      absl::StrCat("mount_setattr \"", at, "\": bad flags"));
+  }
+  size_t top = TopAt(at);
+  if (top == kNone) {
+    return ErrnoError(
+        EINVAL, absl::StrCat("mount_setattr \"", at, "\": not a mount point"));
+  }
+  std::vector<size_t> targets = {top};
+  if (recursive) targets = Subtree(top);
+  for (size_t i : targets) {
+    MountFlags& m = entries_[i].mount_flags;
+    m = (m & ~(clear & kFlags)) | (set & kFlags);
+    if (atime != MountFlags::kNone) {
+      // The kernel shows strictatime as neither relatime nor noatime.
+      m &= ~(MountFlags::kNoAtime | MountFlags::kRelatime);
+      if (atime != MountFlags::kStrictAtime) m |= atime;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MountTable::BindIdmapped(const std::string& source,
+                                      const std::string& target,
+                                      bool recursive_bind,
+                                      bool recursive_idmap) {
+  ASSIGN_OR_RETURN(std::string from, Normalize(source, "idmap source"));
+  ASSIGN_OR_RETURN(std::string to, Normalize(target, "idmap target"));
+  const size_t first = entries_.size();
+  RETURN_IF_ERROR(Bind(from, to, recursive_bind));
+  for (size_t i = first; i < entries_.size(); ++i) {
+    if (i == first || recursive_idmap) entries_[i].idmapped = true;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status MountTable::Reconfigure(const std::string& target,
@@ -478,10 +527,12 @@ MountInfo MountTable::Info(const Entry& e) const {
       {MountFlags::kNoAtime, ",noatime"},
       {MountFlags::kNoDirAtime, ",nodiratime"},
       {MountFlags::kRelatime, ",relatime"},
+      {MountFlags::kNoSymFollow, ",nosymfollow"},
   };
   for (const auto& [flag, name] : kMountOptions) {
     if (Has(e.mount_flags, flag)) info.options += name;
   }
+  if (e.idmapped) info.options += ",idmapped";
 
   std::vector<std::string> propagation;
   if (e.shared_id != 0)

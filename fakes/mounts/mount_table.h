@@ -62,6 +62,20 @@ class MountTable {
                      absl::string_view fstype, MountFlags flags,
                      absl::string_view data);
 
+  // `mount_setattr`(2): clears then sets per-mount flags (see
+  // Mounts::MountSetattr) of the top mount at `path` (EINVAL if not a mount
+  // point) and, if `recursive`, of every mount below it.
+  absl::Status SetAttr(absl::string_view path, MountFlags set, MountFlags clear,
+                       bool recursive);
+
+  // An idmapped bind (Mounts::MountIdmapped): Bind of `source` on
+  // `target` (with submounts if `recursive_bind`), the new top mount (and
+  // its copied submounts if `recursive_idmap`) shown "idmapped". The
+  // mapping itself is not modelled: file owners read the same through it.
+  absl::Status BindIdmapped(const std::string& source,
+                            const std::string& target, bool recursive_bind,
+                            bool recursive_idmap);
+
   // umount2(2): removes the top mount at `target`. EINVAL if `target` is not
   // a mount point or is the namespace root; EBUSY if mounts sit below it,
   // unless kDetach, which removes them too. kForce changes nothing.
@@ -78,7 +92,8 @@ class MountTable {
 
   // /proc/self/mountinfo, in mount order. The namespace root's parent_id is
   // 0 (its parent is outside the namespace). Options: "ro"/"rw", then
-  // nosuid, nodev, noexec, noatime, nodiratime, relatime as set.
+  // nosuid, nodev, noexec, noatime, nodiratime, relatime, nosymfollow as
+  // set.
   // Propagation: "shared:N", "master:N", both, "unbindable" or "".
   // super_options: "ro"/"rw", sync, dirsync, then `data`.
   std::vector<MountInfo> List() const;
@@ -102,13 +117,14 @@ class MountTable {
     std::string source;
     std::string data;
     // Per-mount: kReadOnly, kNoSuid, kNoDev, kNoExec, kNoAtime,
-    // kNoDirAtime, kRelatime.
+    // kNoDirAtime, kRelatime, kNoSymFollow.
     MountFlags mount_flags = MountFlags::kNone;
     // Superblock: kReadOnly, kSynchronous, kDirSync.
     MountFlags sb_flags = MountFlags::kNone;
     int shared_id = 0;  // Peer group, 0 if not shared.
     int master_id = 0;  // Peer group we receive from, 0 if not a slave.
     bool unbindable = false;
+    bool idmapped = false;  // ",idmapped" after the per-mount options.
   };
   // Shared by copies of a table (see the class comment).
   struct Counters {

@@ -429,5 +429,53 @@ TEST(MountTableTest, MountAtAndContaining) {
   EXPECT_EQ(t.MountContaining("/").source, "fake");
 }
 
+TEST(MountTableTest, NosymfollowIsShownAfterTheAtimeOptions) {
+  MountTable t = PrivateTable();
+  ASSERT_OK(t.Mount("x", "/x", "tmpfs",
+                    MountFlags::kNoSymFollow | MountFlags::kNoSuid, ""));
+  EXPECT_EQ(At(t, "/x").options, "rw,nosuid,relatime,nosymfollow");
+}
+
+TEST(MountTableTest, SetAttrRecursiveReachesSubmounts) {
+  MountTable t = PrivateTable();
+  ASSERT_OK(t.Mount("a", "/a", "tmpfs", MountFlags::kNone, ""));
+  ASSERT_OK(t.Mount("b", "/a/b", "tmpfs", MountFlags::kNoExec, ""));
+  ASSERT_OK(t.SetAttr("/a", MountFlags::kReadOnly | MountFlags::kStrictAtime,
+                      MountFlags::kNoExec, /*recursive=*/true));
+  EXPECT_EQ(At(t, "/a").options, "ro");
+  EXPECT_EQ(At(t, "/a/b").options, "ro");
+  ASSERT_OK(t.SetAttr("/a", MountFlags::kNoAtime, MountFlags::kReadOnly,
+                      /*recursive=*/false));
+  EXPECT_EQ(At(t, "/a").options, "rw,noatime");
+  EXPECT_EQ(At(t, "/a/b").options, "ro");
+}
+
+TEST(MountTableTest, SetAttrRefusesWhatLinuxRefuses) {
+  MountTable t = PrivateTable();
+  EXPECT_THAT(
+      t.SetAttr("/nowhere", MountFlags::kReadOnly, MountFlags::kNone, false),
+      HasErrno(EINVAL));
+  EXPECT_THAT(t.SetAttr("/", MountFlags::kBind, MountFlags::kNone, false),
+              HasErrno(EINVAL));
+  EXPECT_THAT(t.SetAttr("/", MountFlags::kNoAtime | MountFlags::kStrictAtime,
+                        MountFlags::kNone, false),
+              HasErrno(EINVAL));
+}
+
+TEST(MountTableTest, BindIdmappedMarksTheTopOrTheTree) {
+  MountTable t = PrivateTable();
+  ASSERT_OK(t.Mount("s", "/s", "tmpfs", MountFlags::kNone, ""));
+  ASSERT_OK(t.Mount("sub", "/s/sub", "tmpfs", MountFlags::kNone, ""));
+  ASSERT_OK(t.BindIdmapped("/s", "/top", /*recursive_bind=*/true,
+                           /*recursive_idmap=*/false));
+  ASSERT_OK(t.BindIdmapped("/s", "/all", /*recursive_bind=*/true,
+                           /*recursive_idmap=*/true));
+  EXPECT_EQ(At(t, "/top").options, "rw,relatime,idmapped");
+  EXPECT_EQ(At(t, "/top/sub").options, "rw,relatime");
+  EXPECT_EQ(At(t, "/all").options, "rw,relatime,idmapped");
+  EXPECT_EQ(At(t, "/all/sub").options, "rw,relatime,idmapped");
+  EXPECT_EQ(At(t, "/s").options, "rw,relatime");
+}
+
 }  // namespace
 }  // namespace runbox::fake

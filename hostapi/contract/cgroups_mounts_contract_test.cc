@@ -2,6 +2,7 @@
 // hierarchies and the mount table a process sees. Nothing here creates a
 // cgroup or mounts anything on Linux (runtime tests cover those, as root,
 // in their own namespaces).
+#include <cerrno>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "hostapi/contract/contract_test_util.h"
 #include "hostapi/host.h"
+#include "hostapi/status.h"
 #include "hostapi/status_matchers.h"
 
 namespace runbox::contract {
@@ -67,6 +69,27 @@ TEST_P(CgroupsMountsContract, RootCgroupProcessesAreReadable) {
     for (const CgroupMount& m : mounts) {
       EXPECT_OK(host.CgroupProcesses(m.path)) << m.path;
       EXPECT_OK(host.CgroupRead(m.path, "cgroup.procs")) << m.path;
+    }
+  });
+}
+
+// Ownership (CgroupGetOwner; CgroupChown only of what does not exist, so
+// nothing changes): the hierarchy roots belong to root.
+TEST_P(CgroupsMountsContract, RootCgroupsAreOwnedByRoot) {
+  Run([&](Host& host, const std::string& dir) {
+    ASSERT_OK_AND_ASSIGN(std::vector<CgroupMount> mounts, host.CgroupMounts());
+    ASSERT_THAT(mounts, Not(IsEmpty()));
+    for (const CgroupMount& m : mounts) {
+      EXPECT_THAT(host.CgroupGetOwner(m.path, ""), IsOkAndHolds(CgroupOwner{}))
+          << m.path;
+      EXPECT_THAT(host.CgroupGetOwner(m.path, "cgroup.procs"),
+                  IsOkAndHolds(CgroupOwner{}))
+          << m.path;
+      EXPECT_TRUE(IsErrno(host.CgroupGetOwner(m.path, "no.such.file"), ENOENT))
+          << m.path;
+      EXPECT_TRUE(
+          IsErrno(host.CgroupChown(m.path, "no.such.file", 0, 0), ENOENT))
+          << m.path;
     }
   });
 }

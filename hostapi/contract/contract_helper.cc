@@ -523,6 +523,94 @@ int MountViaFd(Host& host, const Args& a) {
   return WriteAll(host, 1, MountsUnder(*mounts, dir)) ? 0 : 14;
 }
 
+// setattr-rec DIR: see contract_helper.h.
+int SetattrRecursive(Host& host, const Args& a) {
+  if (a.size() != 3) return kUsage;
+  const std::string& dir = a[2];
+  if (!host.Mount("", "/", "", MountFlags::kPrivate | MountFlags::kRecursive,
+                  "")
+           .ok()) {
+    return 10;
+  }
+  const std::string top = absl::StrCat(dir, "/a");
+  const std::string sub = absl::StrCat(dir, "/a/sub");
+  const std::string other = absl::StrCat(dir, "/b");
+  if (!host.Mount("tmpfs", top, "tmpfs", MountFlags::kNone, "").ok()) {
+    return 11;
+  }
+  if (!host.MkdirAt(Fd::Cwd(), sub, 0755).ok()) return 12;
+  if (!host.Mount("tmpfs", sub, "tmpfs", MountFlags::kNone, "").ok()) {
+    return 13;
+  }
+  if (!host.Mount("tmpfs", other, "tmpfs", MountFlags::kNone, "").ok()) {
+    return 14;
+  }
+  if (!host.MountSetattr(top,
+                         MountFlags::kReadOnly | MountFlags::kNoSymFollow |
+                             MountFlags::kNoAtime,
+                         MountFlags::kNone, /*recursive=*/true)
+           .ok()) {
+    return 15;
+  }
+  if (!host.MountSetattr(other, MountFlags::kNoSuid, MountFlags::kNone,
+                         /*recursive=*/false)
+           .ok()) {
+    return 16;
+  }
+  absl::StatusOr<std::vector<MountInfo>> mounts = host.ListMounts();
+  if (!mounts.ok()) return 17;
+  std::string out;
+  for (const MountInfo& m : *mounts) {
+    if (absl::StartsWith(m.mount_point, absl::StrCat(dir, "/"))) {
+      absl::StrAppend(&out, m.mount_point, " ", m.options, "\n");
+    }
+  }
+  return WriteAll(host, 1, out) ? 0 : 18;
+}
+
+// idmap-bind DIR: see contract_helper.h.
+int IdmapBind(Host& host, const Args& a) {
+  if (a.size() != 3) return kUsage;
+  const std::string& dir = a[2];
+  if (!host.Mount("", "/", "", MountFlags::kPrivate | MountFlags::kRecursive,
+                  "")
+           .ok()) {
+    return 10;
+  }
+  absl::StatusOr<Fd> exe = host.OpenSelfExe();  // Never executed.
+  if (!exe.ok()) return 16;
+  SpawnRequest request;
+  request.exec_fd = &*exe;
+  request.argv = {"idmap-userns"};
+  request.new_namespaces = Namespaces::kUser;
+  Fd userns;
+  request.before_exec = [&](Pid child) -> absl::Status {
+    RETURN_IF_ERROR(host.WriteIdMap(child, IdMapKind::kUid, "0 1000 1\n"));
+    RETURN_IF_ERROR(host.WriteIdMap(child, IdMapKind::kGid, "0 1000 1\n"));
+    ASSIGN_OR_RETURN(userns, host.OpenNamespace(child, Namespaces::kUser));
+    return absl::CancelledError("taken");
+  };
+  absl::StatusOr<SpawnResult> spawned = host.Spawn(request);
+  if (spawned.ok() || !userns.valid()) return 11;
+  if (!host.MountIdmapped(absl::StrCat(dir, "/src"), absl::StrCat(dir, "/dst"),
+                          userns, /*recursive_bind=*/false,
+                          /*recursive_idmap=*/false)
+           .ok()) {
+    return 12;
+  }
+  // The fake does not route lookups through mounts: no file there.
+  absl::StatusOr<FileStat> st = host.StatAt(
+      Fd::Cwd(), absl::StrCat(dir, "/dst/file"), FollowSymlinks::kNoFollow);
+  std::string owner = st.ok() ? absl::StrCat(st->uid, " ", st->gid) : "none";
+  absl::StatusOr<std::vector<MountInfo>> mounts = host.ListMounts();
+  if (!mounts.ok()) return 14;
+  std::string options = "<none>";
+  for (const MountInfo& m : *mounts) {
+    if (m.mount_point == absl::StrCat(dir, "/dst")) options = m.options;
+  }
+  return WriteAll(host, 1, absl::StrCat(owner, "\n", options, "\n")) ? 0 : 15;
+}
+
 // pivot-dot DIR: runc's root change. Binds DIR/root onto itself,
 // `pivot_root`(".", ".") in it, then lazily unmounts the old root stacked
 // on top through an fd of it, and mounts a proc on /proc (the mount table
@@ -666,6 +754,8 @@ int ContractHelperMain(Host& host, const std::vector<std::string>& argv) {
           {"deathsig-grandchild", DeathsigGrandchild},
           {"mount-via-fd", MountViaFd},
           {"pivot-dot", PivotDot},
+          {"setattr-rec", SetattrRecursive},
+          {"idmap-bind", IdmapBind},
           {"move-root", MoveRoot},
           {"join-mount-and-print", JoinMountAndPrint},
           {"creds", CredentialsScript},

@@ -81,6 +81,23 @@ namespace runbox::contract {
 //                             of an O_PATH fd of DIR/link/target, write
 //                             "<mount point> <fstype>\n" for each mount
 //                             at or under DIR; exit 10+ on a failed step.
+//   setattr-rec DIR           (in a new mount namespace) make "/"
+//                             rprivate, mount tmpfs on DIR/a and on
+//                             DIR/a/sub and DIR/b, `mount_setattr`(2)
+//                             DIR/a recursively (ro, nosymfollow,
+//                             noatime) and DIR/b alone (nosuid; clears
+//                             nothing), write "<mount point> <options>\n"
+//                             for each mount under DIR; exit 10+ on a
+//                             failed step.
+//   idmap-bind DIR            (in a new mount namespace) make "/"
+//                             rprivate, make a user namespace mapping 0
+//                             to host uid/gid 1000 (a child in a new one,
+//                             maps written, ns opened before its exec,
+//                             then killed), MountIdmapped DIR/src on
+//                             DIR/dst with it, write "<uid> <gid>\n" of
+//                             DIR/dst/file ("none\n" if the stat fails)
+//                             then "<options>\n" of the mount at DIR/dst;
+//                             exit 10+ on a failed step.
 //   pivot-dot DIR             (in a new mount namespace) bind DIR/root on
 //                             itself, `pivot_root`(".", ".") there, unmount
 //                             the old root (MNT_DETACH through an fd of

@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "hostapi/status.h"
@@ -186,6 +187,22 @@ std::optional<std::string> RunOp(Host& host, absl::string_view op) {
     if (!d.ok()) return Result(d.status());
     return absl::StrCat(d->type, " ", d->uid, " ", d->gid, " ",
                         absl::Hex(d->permissions), " ", d->description);
+  }
+  if (name == "nnp") return Result(host.SetNoNewPrivs());
+  if (name == "status") {
+    absl::StatusOr<ProcessStatus> st = host.GetProcessStatus();
+    if (!st.ok()) return Result(st.status());
+    return absl::StrCat(
+        st->uid_real, " ", st->uid_effective, " ", st->uid_saved, " ",
+        st->gid_real, " ", st->gid_effective, " ", st->gid_saved,
+        " groups:", absl::StrJoin(st->groups, ","),
+        " nnp:", st->no_new_privs ? 1 : 0, " seccomp:", st->seccomp_mode,
+        " amb:", absl::Hex(st->ambient));
+  }
+  if (name == "cgroup") {
+    absl::StatusOr<ProcessStatus> st = host.GetProcessStatus();
+    if (!st.ok()) return Result(st.status());
+    return absl::StrJoin(st->cgroups, "|");
   }
   if (name == "wait-stdin") {
     Fd in(0, nullptr);

@@ -27,6 +27,11 @@
 //   key-describe:SERIAL     DescribeKey ("session" for kSessionKeyring):
 //                           "<type> <uid> <gid> <perm hex> <description>".
 //   key-setperm:SERIAL,PERM SetKeyPermissions (PERM in hex).
+//   nnp                     SetNoNewPrivs.
+//   status                  GetProcessStatus: "<ruid> <euid> <suid> <rgid>
+//                           <egid> <sgid> groups:<g,g...> nnp:<0|1>
+//                           seccomp:<mode> amb:<hex>".
+//   cgroup                  GetProcessStatus's cgroup lines joined by '|'.
 //   wait-stdin              read fd 0 until EOF, "ok".
 //   exec                    exec argv[0] "creds" with the OPs after this
 //                           one (no line of its own; "error" if it fails).

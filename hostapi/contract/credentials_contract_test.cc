@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -24,6 +26,7 @@ namespace runbox::contract {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 RUNBOX_CONTRACT_SUITE(CredentialsContract);
 
@@ -536,6 +539,68 @@ TEST_P(CredentialsContract, SessionKeyringIsInheritedAcrossExec) {
     if (KeyringsUnavailable(lines[0])) GTEST_SKIP() << "no keyctl here";
     EXPECT_EQ(lines[1], absl::StrCat("keyring ", host.GetUid(), " ",
                                      host.GetGid(), " 3f130000 ", name));
+  });
+}
+
+TEST_P(CredentialsContract, ProcessStatusShowsIdsAndNoNewPrivs) {
+  Run([&](Host& host, const std::string& dir) {
+    const Uid uid = host.GetUid();
+    const Gid gid = host.GetGid();
+    ASSERT_OK_AND_ASSIGN(std::vector<std::string> lines,
+                         Script(host, helper(), {"status", "nnp", "status"}));
+    ASSERT_EQ(lines.size(), 3u);
+    const std::string ids =
+        absl::StrCat(uid, " ", uid, " ", uid, " ", gid, " ", gid, " ", gid);
+    EXPECT_TRUE(absl::StartsWith(lines[0], ids)) << lines[0];
+    // The runner's own no_new_privs and seccomp mode are inherited (both
+    // off on the fake); setting the bit shows, and changes nothing else.
+    EXPECT_EQ(lines[1], "ok");
+    EXPECT_THAT(lines[2], HasSubstr(" nnp:1 ")) << lines[2];
+    std::string expected = lines[0];
+    absl::StrReplaceAll({{" nnp:0 ", " nnp:1 "}}, &expected);
+    EXPECT_EQ(lines[2], expected);
+    if (GetParam() == "Fake") {
+      EXPECT_THAT(lines[0], HasSubstr(" nnp:0 seccomp:0 amb:0")) << lines[0];
+    }
+  });
+}
+
+TEST_P(CredentialsContract, ProcessStatusShowsSetresidAndGroups) {
+  Run([&](Host& host, const std::string& dir) {
+    if (host.GetUid() != 0) GTEST_SKIP() << "needs root";
+    ASSERT_OK_AND_ASSIGN(Caps start, HelperCaps(host, helper()));
+    if (!start.Has(kCapSetuid) || !start.Has(kCapSetgid)) {
+      GTEST_SKIP() << "no CAP_SETUID/CAP_SETGID";
+    }
+    ASSERT_OK_AND_ASSIGN(std::vector<std::string> lines,
+                         Script(host, helper(),
+                                {"setgroups:30,20", "setresgid:7,8,9",
+                                 "keepcaps:1", "setresuid:4,5,6", "status"}));
+    ASSERT_EQ(lines.size(), 5u);
+    // The kernel keeps the groups sorted; either order is the same set.
+    EXPECT_TRUE(absl::StartsWith(lines[4], "4 5 6 7 8 9 groups:")) << lines[4];
+    EXPECT_TRUE(absl::StrContains(lines[4], "groups:20,30 ") ||
+                absl::StrContains(lines[4], "groups:30,20 "))
+        << lines[4];
+  });
+}
+
+TEST_P(CredentialsContract, ProcessStatusListsCgroups) {
+  Run([&](Host& host, const std::string& dir) {
+    ASSERT_OK_AND_ASSIGN(std::vector<std::string> lines,
+                         Script(host, helper(), {"cgroup"}));
+    ASSERT_EQ(lines.size(), 1u);
+    // Every line is "id:controllers:/path"; a v2 hierarchy is "0::/...".
+    for (absl::string_view line : absl::StrSplit(lines[0], '|')) {
+      std::vector<absl::string_view> f = absl::StrSplit(line, ':');
+      ASSERT_EQ(f.size(), 3u) << line;
+      int id = -1;
+      EXPECT_TRUE(absl::SimpleAtoi(f[0], &id)) << line;
+      EXPECT_TRUE(absl::StartsWith(f[2], "/")) << line;
+      if (id == 0) {
+        EXPECT_EQ(f[1], "") << line;
+      }
+    }
   });
 }
 

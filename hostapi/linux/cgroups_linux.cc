@@ -135,6 +135,34 @@ absl::Status LinuxHost::CgroupWrite(absl::string_view path,
   }
 }
 
+namespace {
+
+// The cgroup directory itself for an empty `file`.
+std::string CgroupFilePath(absl::string_view path, absl::string_view file) {
+  return file.empty() ? std::string(path) : Join(path, file);
+}
+
+}  // namespace
+
+absl::Status LinuxHost::CgroupChown(absl::string_view path,
+                                    absl::string_view file, Uid uid, Gid gid) {
+  std::string p = CgroupFilePath(path, file);
+  int rc = fchownat(AT_FDCWD, p.c_str(), uid, gid, AT_SYMLINK_NOFOLLOW);
+  int err = errno;
+  if (rc != 0) return PathError(err, "fchownat", p);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CgroupOwner> LinuxHost::CgroupGetOwner(absl::string_view path,
+                                                      absl::string_view file) {
+  std::string p = CgroupFilePath(path, file);
+  struct stat st;
+  int rc = fstatat(AT_FDCWD, p.c_str(), &st, AT_SYMLINK_NOFOLLOW);
+  int err = errno;
+  if (rc != 0) return PathError(err, "fstatat", p);
+  return CgroupOwner{.uid = st.st_uid, .gid = st.st_gid};
+}
+
 absl::Status LinuxHost::CgroupAddProcess(absl::string_view path, Pid pid) {
   return CgroupWrite(path, "cgroup.procs", absl::StrCat(pid.value));
 }

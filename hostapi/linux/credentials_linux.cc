@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "hostapi/linux/linux_host.h"
 #include "hostapi/linux/linux_internal.h"
 #include "hostapi/linux/safe_procfs.h"
@@ -248,6 +249,49 @@ absl::StatusOr<std::string> LinuxHost::ReadSysctl(absl::string_view key) {
   // The value as sysctl(8) shows it: without the trailing newline.
   if (!text.empty() && text.back() == '\n') text.pop_back();
   return text;
+}
+
+absl::StatusOr<ProcessStatus> LinuxHost::GetProcessStatus() {
+  ProcessStatus status;
+  if (getresuid(&status.uid_real, &status.uid_effective, &status.uid_saved) !=
+      0) {
+    return ErrnoError(errno, "getresuid");
+  }
+  if (getresgid(&status.gid_real, &status.gid_effective, &status.gid_saved) !=
+      0) {
+    return ErrnoError(errno, "getresgid");
+  }
+  int count = getgroups(0, nullptr);
+  if (count < 0) return ErrnoError(errno, "getgroups");
+  std::vector<gid_t> groups(count);
+  count = getgroups(count, groups.data());
+  if (count < 0) return ErrnoError(errno, "getgroups");
+  status.groups.assign(groups.begin(), groups.begin() + count);
+  int nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+  if (nnp < 0) return PrctlError(errno, "PR_GET_NO_NEW_PRIVS", 0);
+  status.no_new_privs = nnp == 1;
+  // PR_GET_SECCOMP in strict mode would be killed (only read, write, exit
+  // and sigreturn are allowed there), so the mode comes from
+  // /proc/self/status ("Seccomp:"), with the ambient set ("CapAmb:").
+  ASSIGN_OR_RETURN(std::string text, ReadProcFile("self/status"));
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (absl::ConsumePrefix(&line, "Seccomp:")) {
+      line = absl::StripAsciiWhitespace(line);
+      if (!absl::SimpleAtoi(line, &status.seccomp_mode)) {
+        return ErrnoError(EIO, "/proc/self/status: bad Seccomp line");
+      }
+    } else if (absl::ConsumePrefix(&line, "CapAmb:")) {
+      line = absl::StripAsciiWhitespace(line);
+      if (!absl::SimpleHexAtoi(line, &status.ambient)) {
+        return ErrnoError(EIO, "/proc/self/status: bad CapAmb line");
+      }
+    }
+  }
+  ASSIGN_OR_RETURN(std::string cgroups, ReadProcFile("self/cgroup"));
+  for (absl::string_view line : absl::StrSplit(cgroups, '\n')) {
+    if (!line.empty()) status.cgroups.emplace_back(line);
+  }
+  return status;
 }
 
 // Keyrings through the raw `keyctl`(2) (no libkeyutils dependency).

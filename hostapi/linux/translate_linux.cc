@@ -81,6 +81,7 @@ unsigned long ToMountFlags(MountFlags flags) {
       {MountFlags::kPrivate, MS_PRIVATE},
       {MountFlags::kSlave, MS_SLAVE},
       {MountFlags::kShared, MS_SHARED},
+      {MountFlags::kNoSymFollow, MS_NOSYMFOLLOW},
   };
   unsigned long out = 0;
   for (const Entry& e : kTable) {

@@ -1,9 +1,10 @@
 // `runbox exec`: the process comes from --process FILE (engines always
-// pass one), or, as runc builds it, from the container's config.json
-// process with the command and flags laid over it: args, --cwd, --env
-// (appended), --tty (false unless given), --user, --additional-gids, --cap
-// (added to every set), --no-new-privs, --apparmor, --process-label. When
-// the result has no PATH, runc's default is added; an empty cwd is "/".
+// pass one), or, as runc builds it, from the process of the config the
+// container was created with (not the bundle's config.json, which may have
+// changed since), with the command and flags laid over it: args, --cwd,
+// --env (appended), --tty (false unless given), --user, --additional-gids,
+// --cap (added to every set), --no-new-privs, --apparmor, --process-label.
+// When the result has no PATH, runc's default is added; an empty cwd is "/".
 #include <string>
 #include <vector>
 
@@ -35,16 +36,13 @@ absl::StatusOr<spec::Process> ReadProcessFile(Host& host,
   return process;
 }
 
-// The container's config.json process, the base runc lays flags over.
+// The process of the config the container was created with, the base
+// runc lays flags over: create's copy, not the bundle's config.json, whose
+// later edits must not affect the container (runtime.md "Lifecycle").
 absl::StatusOr<spec::Process> ConfigProcess(CommandEnv& env,
                                             absl::string_view id) {
-  ASSIGN_OR_RETURN(ContainerState state, State(env.ctx, id));
-  std::string path = absl::StrCat(state.bundle, "/config.json");
-  ASSIGN_OR_RETURN(std::string text,
-                   ReadFileAt(env.host, Fd::Cwd(), path, spec::kMaxJsonBytes));
-  absl::StatusOr<spec::Config> config = spec::ParseConfig(text);
-  if (!config.ok()) return Annotate(config.status(), path);
-  return config->process.value_or(spec::Process());
+  ASSIGN_OR_RETURN(spec::Config config, CreatedConfig(env.ctx, id));
+  return config.process.value_or(spec::Process());
 }
 
 absl::Status AddCapabilities(const std::vector<std::string>& names,

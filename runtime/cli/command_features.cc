@@ -29,20 +29,29 @@ std::vector<std::string> AllNames() {
 }
 
 // The mounts[].options words runbox acts on (rootfs/mount_options.cc):
-// `mount`(2) flags and their negations, propagation, bind and "defaults".
-// Unlike runc 1.1 it leaves out what it does not implement: the
-// recursive `mount_setattr`(2) forms (rro, rnosuid, ...), nosymfollow,
-// tmpcopyup, idmap, acl, and the flags it would pass on as file-system
-// data (loud, silent, mand, iversion, lazytime and their negations).
+// `mount`(2) flags and their negations, nosymfollow/symfollow, the
+// recursive `mount_setattr`(2) forms (rro, rnosuid, ...), propagation,
+// bind and "defaults". Unlike runc it leaves out what it does not
+// implement: tmpcopyup, idmap and ridmap (only in part: see
+// mountExtensions below), acl, and the flags it would pass on as
+// file-system data (loud, silent, mand, iversion, lazytime and their
+// negations).
 const std::vector<std::string>& MountOptions() {
   static const auto* options = new std::vector<std::string>{
-      "async",      "atime",   "bind",        "defaults",      "dev",
-      "diratime",   "dirsync", "exec",        "noatime",       "nodev",
-      "nodiratime", "noexec",  "norelatime",  "nostrictatime", "nosuid",
-      "private",    "rbind",   "relatime",    "remount",       "ro",
-      "rprivate",   "rshared", "rslave",      "runbindable",   "rw",
-      "shared",     "slave",   "strictatime", "suid",          "sync",
-      "unbindable"};
+      "async",       "atime",          "bind",        "defaults",
+      "dev",         "diratime",       "dirsync",     "exec",
+      "noatime",     "nodev",          "nodiratime",  "noexec",
+      "norelatime",  "nostrictatime",  "nosuid",      "nosymfollow",
+      "private",     "ratime",         "rbind",       "rdev",
+      "rdiratime",   "relatime",       "remount",     "rexec",
+      "rnoatime",    "rnodev",         "rnodiratime", "rnoexec",
+      "rnorelatime", "rnostrictatime", "rnosuid",     "rnosymfollow",
+      "ro",          "rprivate",       "rrelatime",   "rro",
+      "rrw",         "rshared",        "rslave",      "rstrictatime",
+      "rsuid",       "rsymfollow",     "runbindable", "rw",
+      "shared",      "slave",          "strictatime", "suid",
+      "symfollow",   "sync",           "unbindable",
+  };
   return *options;
 }
 
@@ -76,8 +85,11 @@ std::string FeaturesJson() {
       {"knownFlags", AllNames<spec::SeccompFlag>()}};
   linux_features["apparmor"] = {{"enabled", false}};
   linux_features["selinux"] = {{"enabled", false}};
-  linux_features["intelRdt"] = {{"enabled", false}};
-  // The "idmap" mount option is not implemented.
+  // runtime/sandbox/resctrl; "schemata": the intelRdt.schemata field.
+  linux_features["intelRdt"] = {{"enabled", true}, {"schemata", true}};
+  // Idmapped mounts work only with the mount's own mappings in a container
+  // without a user namespace (rootfs/spec_mounts.cc); engines ask for them
+  // for user-namespaced containers, which runbox refuses, so not enabled.
   linux_features["mountExtensions"] = {{"idmap", {{"enabled", false}}}};
 
   Json features;

@@ -84,7 +84,8 @@ CommandResult RunUpdate(CommandEnv& env, const UpdateOptions& options) {
     if (options.l3_cache_schema.has_value() ||
         options.mem_bw_schema.has_value()) {
       return absl::InvalidArgumentError(
-          "--l3-cache-schema/--mem-bw-schema: Intel RDT is not supported");
+          "--l3-cache-schema/--mem-bw-schema: updating Intel RDT "
+          "schemata is not supported");
     }
     changes = FromFlags(options);
   }

@@ -57,7 +57,8 @@ TEST(FeaturesTest, LinuxHasEveryFeaturesMdObject) {
               "systemd": false, "systemdUser": false, "rdma": true})"));
   EXPECT_EQ(linux["apparmor"]["enabled"], false);
   EXPECT_EQ(linux["selinux"]["enabled"], false);
-  EXPECT_EQ(linux["intelRdt"]["enabled"], false);
+  EXPECT_EQ(linux["intelRdt"], nlohmann::ordered_json::parse(
+                                   R"({"enabled": true, "schemata": true})"));
   EXPECT_EQ(linux["mountExtensions"]["idmap"]["enabled"], false);
 }
 
@@ -122,10 +123,23 @@ TEST(FeaturesTest, EveryListedMountOptionIsOneRunboxParses) {
 // silently ignored or handed to the file system).
 TEST(FeaturesTest, UnimplementedMountOptionsAreLeftOut) {
   std::vector<std::string> options = Strings(Features()["mountOptions"]);
-  for (const char* missing :
-       {"tmpcopyup", "rro", "rnosuid", "nosymfollow", "idmap", "loud", "silent",
-        "mand", "iversion", "lazytime", "acl"}) {
+  for (const char* missing : {"tmpcopyup", "idmap", "ridmap", "loud", "silent",
+                              "mand", "iversion", "lazytime", "acl"}) {
     EXPECT_THAT(options, Not(Contains(missing)));
+  }
+}
+
+// nosymfollow and the recursive forms are implemented (MS_NOSYMFOLLOW,
+// `mount_setattr`(2) with AT_RECURSIVE), so they are listed.
+TEST(FeaturesTest, SymfollowAndRecursiveMountOptionsAreListed) {
+  std::vector<std::string> options = Strings(Features()["mountOptions"]);
+  for (const char* listed :
+       {"nosymfollow", "symfollow",    "ratime",      "rdev",
+        "rdiratime",   "rexec",        "rnoatime",    "rnodev",
+        "rnodiratime", "rnoexec",      "rnorelatime", "rnostrictatime",
+        "rnosuid",     "rnosymfollow", "rrelatime",   "rro",
+        "rrw",         "rstrictatime", "rsuid",       "rsymfollow"}) {
+    EXPECT_THAT(options, Contains(listed));
   }
 }
 

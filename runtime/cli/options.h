@@ -102,7 +102,9 @@ struct WaitOptions {
 
 struct KillOptions {
   std::string id;
-  Signal signal = Signal::kTerm;
+  // Unset: the image's stop signal (the annotation
+  // org.opencontainers.image.stopSignal), else SIGTERM.
+  std::optional<Signal> signal;
   bool all = false;  // Every process of the container, not only init.
   bool operator==(const KillOptions&) const = default;
 };

@@ -412,7 +412,7 @@ TEST(CreateRunTest, DoubleDashAllowsADashId) {
 }
 
 TEST(KillTest, SignalsByNameAndNumber) {
-  EXPECT_EQ(ParseAs<KillOptions>({"kill", "x"}).signal, Signal::kTerm);
+  EXPECT_EQ(ParseAs<KillOptions>({"kill", "x"}).signal, std::nullopt);
   EXPECT_EQ(ParseAs<KillOptions>({"kill", "x", "KILL"}).signal, Signal::kKill);
   EXPECT_EQ(ParseAs<KillOptions>({"kill", "x", "SIGHUP"}).signal, Signal::kHup);
   EXPECT_EQ(ParseAs<KillOptions>({"kill", "x", "sigusr1"}).signal,

@@ -38,7 +38,7 @@ struct CreateRequest {
   bool no_pivot = false;
   // --no-new-keyring: keep the caller's session keyring (keyring.h).
   bool no_new_keyring = false;
-  int preserve_fds = 0;        // fds 3..3+N-1 go to the container.
+  int preserve_fds = 0;  // fds 3..3+N-1 go to the container.
   // `run` without --detach: the runtime stays in the foreground (runc's
   // console-socket rules differ; see CheckConsoleSocket).
   bool attached = false;
@@ -108,9 +108,17 @@ struct ExecResult {
 };
 absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
                                 const ExecProcessRequest& request);
+// The config the container was created with: create's copy in the state
+// directory, never the bundle's config.json, whose later edits must not
+// affect the container (runtime.md "Lifecycle"). `exec` without --process
+// takes its process from here. A missing copy is FailedPrecondition, a
+// corrupt one DataLoss.
+absl::StatusOr<spec::Config> CreatedConfig(RuntimeContext& ctx,
+                                           absl::string_view id);
 
 // update: lays `changes` over the container's resources (those of its
-// last update, else config.json's linux.resources), writes the fields
+// last update, else the linux.resources of the config it was created
+// with: CreatedConfig), writes the fields
 // runc's update changes (memory, cpu, pids, blockIO weight, unified) to its
 // cgroups and records the result in <root>/<id>/resources.json. A created,
 // running or paused container; under the container lock.

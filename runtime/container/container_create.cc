@@ -20,6 +20,7 @@
 #include "runtime/sandbox/cgroups/cgroup_path.h"
 #include "runtime/sandbox/cgroups/manager.h"
 #include "runtime/sandbox/console.h"
+#include "runtime/sandbox/resctrl/resctrl.h"
 #include "runtime/sandbox/self_exe.h"
 #include "runtime/sandbox/sync.h"
 #include "runtime/spec/parse.h"
@@ -173,7 +174,26 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
                      cgroups::ContainerCgroupPath(cgroups_path, request.id));
     ASSIGN_OR_RETURN(cgroups::CgroupManager planned,
                      cgroups::CgroupManager::ForContainer(host, cgroup));
+    // The Intel RDT group, found (or found missing) before anything
+    // exists: no resctrl mounted is an error that leaves nothing behind.
+    const std::optional<spec::IntelRdt>& rdt =
+        loaded.config.linux ? loaded.config.linux->intel_rdt : std::nullopt;
+    std::optional<resctrl::Group> rdt_group;
+    if (rdt.has_value()) {
+      ASSIGN_OR_RETURN(rdt_group, resctrl::PlanGroup(host, *rdt, request.id));
+    }
     ASSIGN_OR_RETURN(StateStore store, internal::OpenStore(ctx));
+    // config-linux.md "Control groups": a cgroup that already holds
+    // processes (another container's) is not fit for a new container, as
+    // runc 1.2 decides; refused before anything exists, so the failure
+    // leaves those processes and their cgroup alone. A container of this
+    // id that exists already is reported as such by CreateExclusive below.
+    absl::StatusOr<std::vector<Pid>> occupants = planned.Processes();
+    if (occupants.ok() && !occupants->empty() && !store.Load(request.id).ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cgroup \"", cgroup, "\" is not empty: ", occupants->size(),
+          " process(es) already in it"));
+    }
 
     // A pod member boots into its sandbox's namespaces (runtime/pod).
     ASSIGN_OR_RETURN(pod::PodRole role, pod::RoleOf(loaded.config.annotations));
@@ -187,6 +207,10 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
     Meta meta;
     meta.sandbox = role.sandbox_id;
     meta.planned_cgroups = planned.Paths();
+    if (rdt_group) {
+      meta.resctrl_group = rdt_group->path;
+      meta.resctrl_owned = !rdt_group->exists;
+    }
     meta.id = request.id;
     meta.status = ContainerStatus::kCreating;
     meta.bundle = bundle;
@@ -194,6 +218,10 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
     meta.owner = host.GetUid();
     meta.annotations = loaded.config.annotations;
     meta.no_new_keyring = request.no_new_keyring;
+    // config.md "Linux process": logged and left out, never a failure.
+    internal::WarnUngrantableCapabilities(
+        ctx, *loaded.config.process,
+        absl::StrCat("container \"", request.id, "\""));
     ASSIGN_OR_RETURN(ContainerLock lock, store.CreateExclusive(meta));
 
     // From here on a failure must leave no trace: the supervisor (and with
@@ -210,8 +238,23 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
       }
       lock.Release();
       (void)cgroups::CgroupManager::RemovePaths(host, meta.planned_cgroups);
+      if (meta.resctrl_owned) {
+        (void)resctrl::RemoveGroup(host, meta.resctrl_group);
+      }
       (void)store.Destroy(request.id, DestroyMode::kForce);
     };
+    // The config this container is created with, kept beside meta.json:
+    // delete, exec and update read it, never the bundle's again (runtime.md
+    // "Lifecycle"). A pod member's is the text its supervisor gets, with
+    // the sandbox's namespaces.
+    RETURN_IF_ERROR(store.SaveConfigLocked(lock, loaded.text));
+    if (rdt_group) {
+      absl::StatusOr<bool> made = resctrl::SetUpGroup(host, *rdt_group, *rdt);
+      // Not ours if another process made it first; a group SetUpGroup made
+      // and could not finish, it removes itself.
+      meta.resctrl_owned = made.ok() && *made;
+      RETURN_IF_ERROR(made.status());
+    }
 
     // The supervisor never enters the container, so it runs from the binary
     // itself (pages shared with every other runbox); init, which does, gets
@@ -279,6 +322,12 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
     ASSIGN_OR_RETURN(std::string ready,
                      ExpectSync(host, report.first, "ready", "supervisor"));
     ASSIGN_OR_RETURN(meta.init, ParseIdentity(ready));
+    // Into the Intel RDT group before init runs any of the user's code (it
+    // waits for start); its children inherit the group.
+    if (!meta.resctrl_group.empty()) {
+      RETURN_IF_ERROR(
+          resctrl::AddTask(host, meta.resctrl_group, meta.init->pid));
+    }
     if (sandbox_init) {
       RETURN_IF_ERROR(CheckSandboxAlive(host, *sandbox_init, role.sandbox_id));
     }

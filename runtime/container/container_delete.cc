@@ -11,6 +11,7 @@
 #include "runtime/sandbox/cgroups/manager.h"
 #include "runtime/sandbox/control/messages.h"
 #include "runtime/sandbox/hooks.h"
+#include "runtime/sandbox/resctrl/resctrl.h"
 #include "runtime/spec/parse.h"
 #include "runtime/state/oci_state.h"
 #include "runtime/state/process_alive.h"
@@ -59,21 +60,17 @@ absl::Status StopSupervisor(RuntimeContext& ctx, const StateStore& store,
 }
 
 // runtime.md step 13: poststop hooks, whose failures are warnings. The
-// hooks come from the bundle, which may be gone by now: that is a warning
-// too.
-void RunPoststopHooksFromBundle(RuntimeContext& ctx, const Meta& meta) {
-  absl::StatusOr<Fd> bundle = ctx.host.OpenAt(
-      Fd::Cwd(), meta.bundle, {.flags = OpenFlags::kDirectory});
-  absl::StatusOr<std::string> text =
-      bundle.ok() ? ReadFileAt(ctx.host, *bundle, "config.json", 4 << 20)
-                  : absl::StatusOr<std::string>(bundle.status());
-  absl::StatusOr<spec::Config> config =
-      text.ok() ? spec::ParseConfig(*text)
-                : absl::StatusOr<spec::Config>(text.status());
+// hooks are those of the config the container was created with (create's
+// copy in the state directory), not the bundle's, which may have been
+// edited or removed since (runtime.md "Lifecycle"). A copy that is missing
+// or corrupt is a warning and no hooks: delete itself never fails on it.
+void RunCreatedPoststopHooks(RuntimeContext& ctx, StateStore& store,
+                             const Meta& meta) {
+  absl::StatusOr<spec::Config> config = internal::CreatedConfig(store, meta.id);
   if (!config.ok()) {
-    ctx.warn(absl::StrCat("container \"", meta.id,
-                          "\": poststop hooks not run: ",
-                          config.status().message()));
+    // The message names the container.
+    ctx.warn(
+        absl::StrCat("poststop hooks not run: ", config.status().message()));
     return;
   }
   internal::RunPoststopHooks(ctx, meta, *config);
@@ -96,7 +93,8 @@ absl::Status Delete(RuntimeContext& ctx, absl::string_view id, bool force) {
       // A directory without meta.json: what a create killed before its
       // first save leaves. Nothing was started; Destroy sweeps it.
       lock->Release();
-      return store.Destroy(id, force ? DestroyMode::kForce : DestroyMode::kNormal);
+      return store.Destroy(id,
+                           force ? DestroyMode::kForce : DestroyMode::kNormal);
     }
     if (!loaded.ok()) return loaded.status();
     Meta& meta = *loaded;
@@ -107,8 +105,8 @@ absl::Status Delete(RuntimeContext& ctx, absl::string_view id, bool force) {
     if (running && !force) {
       // runc's wording, which engines match on.
       return absl::FailedPreconditionError(absl::StrCat(
-          "cannot delete container ", id, " that is not stopped: ",
-          ContainerStatusName(live.status)));
+          "cannot delete container ", id,
+          " that is not stopped: ", ContainerStatusName(live.status)));
     }
     if (live.status != ContainerStatus::kStopped) {
       RETURN_IF_ERROR(StopSupervisor(ctx, store, meta));
@@ -119,12 +117,17 @@ absl::Status Delete(RuntimeContext& ctx, absl::string_view id, bool force) {
     RETURN_IF_ERROR(Annotate(
         cgroups::CgroupManager::RemovePaths(ctx.host, meta.planned_cgroups),
         "remove cgroups"));
-    RunPoststopHooksFromBundle(ctx, meta);
+    // The Intel RDT group runbox made for it (a pre-configured one stays).
+    if (meta.resctrl_owned) {
+      RETURN_IF_ERROR(resctrl::RemoveGroup(ctx.host, meta.resctrl_group));
+    }
+    RunCreatedPoststopHooks(ctx, store, meta);
     // Destroy takes the root lock and then this container's lock: ours
     // must go first (a second flock of the same directory would wait on
     // this one).
     lock->Release();
-    return store.Destroy(id, force ? DestroyMode::kForce : DestroyMode::kNormal);
+    return store.Destroy(id,
+                         force ? DestroyMode::kForce : DestroyMode::kNormal);
   }();
   return Annotate(status, context);
 }

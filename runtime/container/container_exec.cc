@@ -16,6 +16,7 @@
 #include "runtime/sandbox/boot.h"
 #include "runtime/sandbox/console.h"
 #include "runtime/sandbox/keyring.h"
+#include "runtime/sandbox/resctrl/resctrl.h"
 #include "runtime/sandbox/rootfs.h"
 #include "runtime/sandbox/self_exe.h"
 #include "runtime/spec/parse.h"
@@ -29,8 +30,8 @@ inline constexpr size_t kMaxExecReport = 64 * 1024;
 namespace {
 
 constexpr Namespaces kAllNamespaces[] = {
-    Namespaces::kUser, Namespaces::kMount, Namespaces::kPid,
-    Namespaces::kNet,  Namespaces::kIpc,   Namespaces::kUts,
+    Namespaces::kUser,   Namespaces::kMount, Namespaces::kPid,
+    Namespaces::kNet,    Namespaces::kIpc,   Namespaces::kUts,
     Namespaces::kCgroup, Namespaces::kTime};
 
 // init's namespaces that are not ours: (type, fd) in join order, user
@@ -45,7 +46,9 @@ absl::StatusOr<Joins> NamespacesToJoin(Host& host, Pid init) {
     absl::StatusOr<Fd> theirs = host.OpenNamespace(init, type);
     // A kernel without this namespace type (time before 5.6): nothing to do.
     if (IsErrno(theirs, ENOENT) && type == Namespaces::kTime) continue;
-    if (!theirs.ok()) return Annotate(theirs.status(), absl::StrCat("open ", ToString(type), " namespace of init"));
+    if (!theirs.ok())
+      return Annotate(theirs.status(), absl::StrCat("open ", ToString(type),
+                                                    " namespace of init"));
     ASSIGN_OR_RETURN(Fd ours, host.OpenNamespace(host.GetPid(), type));
     ASSIGN_OR_RETURN(FileStat a, host.FStat(*theirs));
     ASSIGN_OR_RETURN(FileStat b, host.FStat(ours));
@@ -54,14 +57,6 @@ absl::StatusOr<Joins> NamespacesToJoin(Host& host, Pid init) {
     joins.fds.push_back(std::move(*theirs));
   }
   return joins;
-}
-
-absl::StatusOr<spec::Config> BundleConfig(Host& host, const Meta& meta) {
-  ASSIGN_OR_RETURN(Fd bundle, host.OpenAt(Fd::Cwd(), meta.bundle,
-                                          {.flags = OpenFlags::kDirectory}));
-  ASSIGN_OR_RETURN(std::string text,
-                   ReadFileAt(host, bundle, "config.json", 4 << 20));
-  return spec::ParseConfig(text);
 }
 
 // What `runbox init --exec` reads: the exec'd process with the container's
@@ -83,6 +78,12 @@ std::string ExecConfig(const spec::Config& container,
 
 }  // namespace
 
+absl::StatusOr<spec::Config> CreatedConfig(RuntimeContext& ctx,
+                                           absl::string_view id) {
+  ASSIGN_OR_RETURN(StateStore store, internal::OpenStore(ctx));
+  return internal::CreatedConfig(store, id);
+}
+
 absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
                                 const ExecProcessRequest& request) {
   Host& host = ctx.host;
@@ -99,17 +100,27 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
         live.status != ContainerStatus::kCreated) {
       return internal::WrongState("exec in", request.id, live.status);
     }
-    if (!meta.init) return absl::FailedPreconditionError("container has no init");
+    if (!meta.init)
+      return absl::FailedPreconditionError("container has no init");
     ASSIGN_OR_RETURN(bool alive, IsAlive(host, *meta.init));
-    if (!alive) return internal::WrongState("exec in", request.id, ContainerStatus::kStopped);
+    if (!alive)
+      return internal::WrongState("exec in", request.id,
+                                  ContainerStatus::kStopped);
 
     ASSIGN_OR_RETURN(Joins joins, NamespacesToJoin(host, meta.init->pid));
-    ASSIGN_OR_RETURN(spec::Config config, BundleConfig(host, meta));
+    // The config the container was created with, not the bundle's
+    // (runtime.md "Lifecycle": later edits of it have no effect).
+    ASSIGN_OR_RETURN(spec::Config config,
+                     internal::CreatedConfig(store, meta.id));
+    // config.md "Linux process": logged and left out, never a failure.
+    internal::WarnUngrantableCapabilities(
+        ctx, request.process,
+        absl::StrCat("exec in container \"", meta.id, "\""));
     const std::string rootfs = ExecRootfs(config, meta.bundle);
     ASSIGN_OR_RETURN(Fd exe, SealedCopyOfSelf(host));
-    ASSIGN_OR_RETURN(Fd process_fd,
-                     SealedMemfd(host, "config.json",
-                                 ExecConfig(config, request.process)));
+    ASSIGN_OR_RETURN(
+        Fd process_fd,
+        SealedMemfd(host, "config.json", ExecConfig(config, request.process)));
 
     InitArgs init;
     init.exec = true;
@@ -181,6 +192,16 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
                                              cgroup, "\""));
       }
     }
+    // And into the container's Intel RDT group, as runc's setns process.
+    if (!meta.resctrl_group.empty()) {
+      absl::Status joined =
+          resctrl::AddTask(host, meta.resctrl_group, spawned.pid);
+      if (!joined.ok()) {
+        (void)host.Kill(spawned.pid, Signal::kKill);
+        (void)host.Wait(spawned.pid, WaitFlags::kNone);
+        return joined;
+      }
+    }
     RETURN_IF_ERROR(WriteAll(host, go.write, "g"));
     go.write.Reset();
     ASSIGN_OR_RETURN(std::string failure,
@@ -198,7 +219,8 @@ absl::StatusOr<ExecResult> Exec(RuntimeContext& ctx,
     out.pid = spawned.pid;
     if (request.detach) {
       if (!request.pid_file.empty()) {
-        RETURN_IF_ERROR(internal::WritePidFile(host, request.pid_file, out.pid));
+        RETURN_IF_ERROR(
+            internal::WritePidFile(host, request.pid_file, out.pid));
       }
       return out;
     }

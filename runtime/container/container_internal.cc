@@ -1,10 +1,17 @@
 // Shared helpers of the lifecycle operations; see container_internal.h.
 #include "runtime/container/container_internal.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "hostapi/status.h"
 #include "runtime/sandbox/control/client.h"
 #include "runtime/sandbox/hooks.h"
+#include "runtime/spec/names.h"
+#include "runtime/spec/parse.h"
 #include "runtime/state/exit_record.h"
 #include "runtime/state/oci_state.h"
 #include "runtime/state/process_alive.h"
@@ -114,6 +121,63 @@ ContainerState ToContainerState(const Meta& meta, const LiveStatus& live) {
   state.annotations = meta.annotations;
   state.exit_status = live.exit;
   return state;
+}
+
+absl::StatusOr<spec::Config> CreatedConfig(StateStore& store,
+                                           absl::string_view id) {
+  ASSIGN_OR_RETURN(std::string text, store.LoadConfig(id));
+  absl::StatusOr<spec::Config> config = spec::ParseConfig(text);
+  if (!config.ok()) {
+    return absl::DataLossError(absl::StrCat(
+        "container \"", id, "\": its saved ", StateLayout::kConfigFile,
+        " is corrupt: ", config.status().message()));
+  }
+  return config;
+}
+
+void WarnUngrantableCapabilities(RuntimeContext& ctx,
+                                 const spec::Process& process,
+                                 absl::string_view what) {
+  if (!process.capabilities) return;
+  const spec::Capabilities& caps = *process.capabilities;
+  // Unknown: -1 (then nothing known is ungrantable, as process_setup
+  // masks by the same number and fails on its own error).
+  absl::StatusOr<int> last = ctx.host.LastCapability();
+  struct Set {
+    absl::string_view name;
+    const std::vector<spec::Capability>* known;
+    const std::vector<std::string>* unknown;
+  };
+  const Set sets[] = {
+      {"bounding", &caps.bounding, &caps.unknown.bounding},
+      {"effective", &caps.effective, &caps.unknown.effective},
+      {"inheritable", &caps.inheritable, &caps.unknown.inheritable},
+      {"permitted", &caps.permitted, &caps.unknown.permitted},
+      {"ambient", &caps.ambient, &caps.unknown.ambient},
+  };
+  // Each capability once, with the sets that name it, in first-seen order.
+  std::vector<std::pair<std::string, std::vector<absl::string_view>>> found;
+  auto note = [&](absl::string_view cap, absl::string_view set) {
+    for (auto& [name, in] : found) {
+      if (name == cap) {
+        in.push_back(set);
+        return;
+      }
+    }
+    found.push_back({std::string(cap), {set}});
+  };
+  for (const Set& set : sets) {
+    for (const std::string& name : *set.unknown) note(name, set.name);
+    if (!last.ok()) continue;
+    for (spec::Capability cap : *set.known) {
+      if (static_cast<int>(cap) > *last) note(spec::EnumName(cap), set.name);
+    }
+  }
+  for (const auto& [name, in] : found) {
+    // runc 1.2: "ignoring unknown or unavailable capabilities: [...]".
+    ctx.warn(absl::StrCat(what, ": ignoring unknown or unavailable capability ",
+                          name, " (", absl::StrJoin(in, ", "), ")"));
+  }
 }
 
 }  // namespace runbox::internal

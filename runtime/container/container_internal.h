@@ -24,8 +24,8 @@ struct LiveStatus {
   ContainerStatus status;
   std::optional<ExitStatus> exit;
 };
-absl::StatusOr<LiveStatus> CurrentStatus(RuntimeContext& ctx,
-                                         StateStore& store, const Meta& meta);
+absl::StatusOr<LiveStatus> CurrentStatus(RuntimeContext& ctx, StateStore& store,
+                                         const Meta& meta);
 
 // `cannot <op> container "<id>" in state <status>` (FailedPrecondition),
 // after runc's words for the case where runc has them: "cannot exec in a
@@ -51,6 +51,23 @@ void RunPoststopHooks(RuntimeContext& ctx, const Meta& meta,
                       const spec::Config& config);
 
 ContainerState ToContainerState(const Meta& meta, const LiveStatus& live);
+
+// The config the container was created with: create's copy in its state
+// directory (StateStore::LoadConfig), parsed. Never the bundle's
+// config.json, whose later edits must not affect the container
+// (runtime.md "Lifecycle"). A missing copy is FailedPrecondition, one that
+// does not parse DataLoss, both naming the container.
+absl::StatusOr<spec::Config> CreatedConfig(StateStore& store,
+                                           absl::string_view id);
+
+// config.md "Linux process": capabilities that cannot be mapped to a kernel
+// interface (names this runbox does not know) or cannot be granted (above
+// the kernel's last capability) are logged, one warning each, and left
+// out; they never fail the operation. `what` names the process in the
+// warning ("container \"x\"").
+void WarnUngrantableCapabilities(RuntimeContext& ctx,
+                                 const spec::Process& process,
+                                 absl::string_view what);
 
 }  // namespace runbox::internal
 

@@ -33,9 +33,8 @@ constexpr absl::string_view kResourcesFile = StateLayout::kResourcesFile;
 constexpr size_t kMaxResourcesBytes = 4 << 20;
 
 // The resources the container has now: its last update's, else those of
-// config.json in the bundle (absent: none).
-absl::StatusOr<spec::Resources> CurrentResources(Host& host,
-                                                 const StateStore& store,
+// the config it was created with (absent: none).
+absl::StatusOr<spec::Resources> CurrentResources(Host& host, StateStore& store,
                                                  const Meta& meta) {
   absl::StatusOr<Fd> dir =
       host.OpenAt(store.root_dir(), meta.id, {.flags = OpenFlags::kDirectory});
@@ -51,20 +50,14 @@ absl::StatusOr<spec::Resources> CurrentResources(Host& host,
     }
     return *doc->linux->resources;
   }
-  absl::StatusOr<Fd> bundle =
-      host.OpenAt(Fd::Cwd(), meta.bundle, {.flags = OpenFlags::kDirectory});
-  if (!bundle.ok()) {
-    return Annotate(bundle.status(),
-                    absl::StrCat("open bundle \"", meta.bundle, "\""));
-  }
-  ASSIGN_OR_RETURN(std::string config_text,
-                   ReadFileAt(host, *bundle, "config.json", 4 << 20));
-  absl::StatusOr<spec::Config> config = spec::ParseConfig(config_text);
-  if (!config.ok()) return Annotate(config.status(), "config.json");
-  if (!config->linux.has_value() || !config->linux->resources.has_value()) {
+  // The config the container was created with (runtime.md "Lifecycle":
+  // later edits of the bundle's have no effect).
+  ASSIGN_OR_RETURN(spec::Config config,
+                   internal::CreatedConfig(store, meta.id));
+  if (!config.linux.has_value() || !config.linux->resources.has_value()) {
     return spec::Resources{};
   }
-  return *config->linux->resources;
+  return *config.linux->resources;
 }
 
 absl::Status SaveResources(Host& host, const StateStore& store,

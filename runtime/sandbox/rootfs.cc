@@ -155,8 +155,15 @@ absl::Status PrepareMounts(Host& host, const spec::Config& config,
       absl::StrCat("bind the rootfs \"", rootfs_path, "\" onto itself")));
   // Opened after the bind, so it names the new mount.
   ASSIGN_OR_RETURN(Fd root, host.OpenAt(Fd::Cwd(), rootfs_path, kDirPath));
+  bool user_namespace = false;
+  if (config.linux) {
+    for (const spec::LinuxNamespace& ns : config.linux->namespaces) {
+      user_namespace |= ns.type == spec::NamespaceType::kUser;
+    }
+  }
   for (const spec::Mount& mount : config.mounts) {
-    RETURN_IF_ERROR(rootfs::MountSpecEntry(host, root, bundle, mount));
+    RETURN_IF_ERROR(
+        rootfs::MountSpecEntry(host, root, bundle, mount, user_namespace));
   }
   const spec::Mount* dev = MountAt(config, "/dev");
   if (dev == nullptr || !rootfs::IsBindMount(*dev)) {

@@ -14,6 +14,7 @@
 #include "runtime/common/io.h"
 #include "runtime/pod/pod.h"
 #include "runtime/sandbox/cgroups/cgroup_path.h"
+#include "runtime/sandbox/cgroups/delegation.h"
 #include "runtime/sandbox/cgroups/resources.h"
 #include "runtime/sandbox/control/messages.h"
 #include "runtime/sandbox/control/server.h"
@@ -38,6 +39,30 @@ SignalSet ForwardedSignals() {
 
 namespace {
 
+// The name of a namespace type under /proc/<pid>/ns.
+absl::string_view ProcNamespaceName(Namespaces type) {
+  switch (type) {
+    case Namespaces::kUser:
+      return "user";
+    case Namespaces::kMount:
+      return "mnt";
+    case Namespaces::kPid:
+      return "pid";
+    case Namespaces::kNet:
+      return "net";
+    case Namespaces::kIpc:
+      return "ipc";
+    case Namespaces::kUts:
+      return "uts";
+    case Namespaces::kCgroup:
+      return "cgroup";
+    case Namespaces::kTime:
+      return "time";
+    default:
+      return "";
+  }
+}
+
 // A namespace named by path. `/proc/<pid>/ns/<type>` (what pods and CRI
 // write) is opened through the host's own procfs access rather than
 // whatever the caller's /proc is; any other path (a bind-mounted
@@ -48,6 +73,13 @@ absl::StatusOr<Fd> OpenNamespacePath(Host& host, absl::string_view path,
   int pid = 0;
   if (parts.size() == 5 && parts[0].empty() && parts[1] == "proc" &&
       absl::SimpleAtoi(parts[2], &pid) && pid > 0 && parts[3] == "ns") {
+    // config-linux.md: "The runtime MUST generate an error if path is not
+    // associated with a namespace of type type": /proc/<pid>/ns/ipc is no
+    // network namespace, even though the pid has one.
+    if (parts[4] != ProcNamespaceName(type)) {
+      return ErrnoError(EINVAL, absl::StrCat("\"", path, "\" is not a ",
+                                             ToString(type), " namespace"));
+    }
     return host.OpenNamespace(Pid{pid}, type);
   }
   return host.OpenAt(Fd::Cwd(), path, {});
@@ -134,6 +166,14 @@ absl::Status Supervisor::Boot() {
   cgroups_.emplace(std::move(manager));
   RETURN_IF_ERROR(Annotate(cgroups_->Create(), "create cgroups"));
   RETURN_IF_ERROR(ApplyCgroupResources());
+  // config-linux.md "Cgroup Ownership": with its own user and cgroup
+  // namespaces and a read/write cgroup mount, the container's root gets
+  // its v2 cgroup (cgroup v2 hosts only).
+  if (std::optional<CgroupOwner> owner =
+          cgroups::DelegationOwner(config_, cgroups_->mode())) {
+    RETURN_IF_ERROR(Annotate(cgroups::DelegateCgroup(host_, *cgroups_, *owner),
+                             "delegate the cgroup to the container's root"));
+  }
   RETURN_IF_ERROR(SpawnInit());
   RETURN_IF_ERROR(
       Annotate(cgroups_->AddProcess(init_), "put init into its cgroups"));

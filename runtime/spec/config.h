@@ -222,6 +222,19 @@ struct Capabilities {
   std::vector<Capability> inheritable;
   std::vector<Capability> permitted;
   std::vector<Capability> ambient;
+  // Names this runbox does not know, per set, in file order. They parse
+  // (config.md "Linux process": a runtime SHOULD NOT fail on capabilities
+  // it cannot grant), serialize writes them back after the known ones, and
+  // create and exec warn about them and go on without them.
+  struct Unknown {
+    std::vector<std::string> bounding;
+    std::vector<std::string> effective;
+    std::vector<std::string> inheritable;
+    std::vector<std::string> permitted;
+    std::vector<std::string> ambient;
+    bool operator==(const Unknown&) const = default;
+  };
+  Unknown unknown;
   bool operator==(const Capabilities&) const = default;
 };
 
@@ -479,11 +492,11 @@ struct Personality {
   bool operator==(const Personality&) const = default;
 };
 
-// Parsed so that a malformed value is still an error and round trips keep
-// it, but runbox does not implement resctrl: the runtime ignores it.
+// Intel RDT on resctrl (runtime/sandbox/resctrl). `schemata` holds one
+// line of the schemata file per element.
 struct IntelRdt {
   std::string clos_id;
-  std::string schemata;
+  std::vector<std::string> schemata;
   std::string l3_cache_schema;
   std::string mem_bw_schema;
   bool enable_cmt = false;

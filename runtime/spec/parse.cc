@@ -56,6 +56,10 @@ absl::Status ReadValue(const Json& j, const std::string& path,
                        std::map<std::string, T>& out);
 template <Struct T>
 absl::Status ReadValue(const Json& j, const std::string& path, T& out);
+// Not the generic Struct walk: names this runbox does not know go to
+// out.unknown instead of failing the parse.
+absl::Status ReadValue(const Json& j, const std::string& path,
+                       Capabilities& out);
 
 absl::string_view TypeName(const Json& j) {
   switch (j.type()) {
@@ -236,6 +240,51 @@ absl::Status ReadValue(const Json& j, const std::string& path, T& out) {
   FieldReader reader(j, path);
   VisitFields(reader, out);
   return reader.status();
+}
+
+// One capability set: an array of names, known ones to `known`, the rest
+// (CAP_NEWER_THAN_RUNBOX, typos) to `unknown`, each in file order.
+absl::Status ReadCapabilitySet(const Json& j, const std::string& path,
+                               std::vector<Capability>& known,
+                               std::vector<std::string>& unknown) {
+  const auto* array = j.get_ptr<const Json::array_t*>();
+  if (array == nullptr) return TypeError(path, "array", j);
+  known.clear();
+  unknown.clear();
+  for (size_t i = 0; i < array->size(); ++i) {
+    std::string name;
+    RETURN_IF_ERROR(ReadValue((*array)[i], JsonIndex(path, i), name));
+    if (std::optional<Capability> cap = EnumFromName<Capability>(name)) {
+      known.push_back(*cap);
+    } else {
+      unknown.push_back(std::move(name));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadValue(const Json& j, const std::string& path,
+                       Capabilities& out) {
+  if (!j.is_object()) return TypeError(path, "object", j);
+  struct Set {
+    const char* key;
+    std::vector<Capability>* known;
+    std::vector<std::string>* unknown;
+  };
+  const Set sets[] = {
+      {"bounding", &out.bounding, &out.unknown.bounding},
+      {"effective", &out.effective, &out.unknown.effective},
+      {"inheritable", &out.inheritable, &out.unknown.inheritable},
+      {"permitted", &out.permitted, &out.unknown.permitted},
+      {"ambient", &out.ambient, &out.unknown.ambient},
+  };
+  for (const Set& set : sets) {
+    auto it = j.find(set.key);
+    if (it == j.end() || it->is_null()) continue;
+    RETURN_IF_ERROR(ReadCapabilitySet(*it, JsonField(path, set.key), *set.known,
+                                      *set.unknown));
+  }
+  return absl::OkStatus();
 }
 
 template <Struct T>

@@ -316,16 +316,19 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"NamespaceWithoutType",
                   WithLinux(R"({"namespaces": [{"path": "/proc/1/ns/net"}]})"),
                   "linux.namespaces[0]: missing required field \"type\""},
-        BadConfig{"UnknownCapability",
+        BadConfig{"CapabilityNotAString",
                   WithProcess(R"({"cwd": "/", "capabilities": {"bounding":
-                      ["CAP_KILL", "CAP_FOO"]}})"),
-                  "process.capabilities.bounding[1]: unknown capability "
-                  "\"CAP_FOO\""},
-        BadConfig{"LowerCaseCapability",
+                      ["CAP_KILL", 7]}})"),
+                  "process.capabilities.bounding[1]: expected string, got "
+                  "number"},
+        BadConfig{"CapabilitySetNotAnArray",
                   WithProcess(R"({"cwd": "/", "capabilities": {"effective":
-                      ["cap_kill"]}})"),
-                  "process.capabilities.effective[0]: unknown capability "
-                  "\"cap_kill\""},
+                      "CAP_KILL"}})"),
+                  "process.capabilities.effective: expected array, got "
+                  "string"},
+        BadConfig{"CapabilitiesNotAnObject",
+                  WithProcess(R"({"cwd": "/", "capabilities": []})"),
+                  "process.capabilities: expected object, got array"},
         BadConfig{"UnknownRlimit",
                   WithProcess(R"({"cwd": "/", "rlimits": [{"type":
                       "RLIMIT_FOO", "soft": 1, "hard": 1}]})"),
@@ -407,6 +410,38 @@ TEST(ParseConfigTest, OversizedInputIsRejected) {
   text += std::string(kMaxJsonBytes, 'a');
   text += "\"}";
   EXPECT_THAT(ErrorText(ParseConfig(text)), HasSubstr("exceeds the limit"));
+}
+
+// config.md "Linux process": a runtime SHOULD NOT fail on capabilities it
+// cannot grant, so names it does not know parse and are kept aside.
+TEST(ParseConfigTest, UnknownCapabilitiesAreKeptAsideNotAnError) {
+  ASSERT_OK_AND_ASSIGN(Config c,
+                       ParseConfig(WithProcess(R"({"cwd": "/", "capabilities": {
+          "bounding": ["CAP_KILL", "CAP_FOO", "CAP_CHOWN", "CAP_BAR"],
+          "effective": ["cap_kill"],
+          "ambient": ["CAP_FOO"]}})")));
+  ASSERT_TRUE(c.process.has_value());
+  ASSERT_TRUE(c.process->capabilities.has_value());
+  const Capabilities& caps = *c.process->capabilities;
+  EXPECT_THAT(caps.bounding,
+              ElementsAre(Capability::kKill, Capability::kChown));
+  EXPECT_THAT(caps.unknown.bounding, ElementsAre("CAP_FOO", "CAP_BAR"));
+  // Names are case-sensitive, as in runc.
+  EXPECT_TRUE(caps.effective.empty());
+  EXPECT_THAT(caps.unknown.effective, ElementsAre("cap_kill"));
+  EXPECT_TRUE(caps.ambient.empty());
+  EXPECT_THAT(caps.unknown.ambient, ElementsAre("CAP_FOO"));
+  EXPECT_TRUE(caps.unknown.inheritable.empty());
+  EXPECT_TRUE(caps.unknown.permitted.empty());
+}
+
+TEST(ParseProcessTest, UnknownCapabilitiesAreKeptAside) {
+  ASSERT_OK_AND_ASSIGN(Process p, ParseProcess(R"({"cwd": "/", "args": ["sh"],
+      "capabilities": {"permitted": ["CAP_NOT_A_REAL_ONE", "CAP_KILL"]}})"));
+  ASSERT_TRUE(p.capabilities.has_value());
+  EXPECT_THAT(p.capabilities->permitted, ElementsAre(Capability::kKill));
+  EXPECT_THAT(p.capabilities->unknown.permitted,
+              ElementsAre("CAP_NOT_A_REAL_ONE"));
 }
 
 TEST(ParseProcessTest, ProcessJson) {

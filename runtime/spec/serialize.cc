@@ -42,6 +42,9 @@ template <typename T>
 Json ToJson(const std::map<std::string, T>& values);
 template <Struct T>
 Json ToJson(const T& value);
+// Not the generic Struct walk: names parse kept in `unknown` are written
+// back after the known ones of their set.
+Json ToJson(const Capabilities& caps);
 
 template <typename T>
 bool IsAbsent(const T& value) {
@@ -108,6 +111,31 @@ Json ToJson(const T& value) {
   Json object = Json::object();
   FieldWriter writer(object);
   VisitFields(writer, value);
+  return object;
+}
+
+Json ToJson(const Capabilities& caps) {
+  struct Set {
+    const char* key;
+    const std::vector<Capability>* known;
+    const std::vector<std::string>* unknown;
+  };
+  const Set sets[] = {
+      {"bounding", &caps.bounding, &caps.unknown.bounding},
+      {"effective", &caps.effective, &caps.unknown.effective},
+      {"inheritable", &caps.inheritable, &caps.unknown.inheritable},
+      {"permitted", &caps.permitted, &caps.unknown.permitted},
+      {"ambient", &caps.ambient, &caps.unknown.ambient},
+  };
+  Json object = Json::object();
+  for (const Set& set : sets) {
+    // Empty sets are left out, as the Struct walk leaves out every empty
+    // optional field.
+    if (set.known->empty() && set.unknown->empty()) continue;
+    Json array = ToJson(*set.known);
+    for (const std::string& name : *set.unknown) array.push_back(name);
+    object[set.key] = std::move(array);
+  }
   return object;
 }
 

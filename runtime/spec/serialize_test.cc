@@ -134,5 +134,43 @@ TEST(SerializeProcessTest, RoundTrip) {
   }
 }
 
+TEST(SerializeTest, UnknownCapabilitiesAreWrittenBackAndRoundTrip) {
+  Config c;
+  c.oci_version = "1.2.0";
+  Process& p = c.process.emplace();
+  p.cwd = "/";
+  p.capabilities.emplace();
+  p.capabilities->bounding = {Capability::kKill, Capability::kChown};
+  p.capabilities->unknown.bounding = {"CAP_FOO", "CAP_BAR"};
+  // A set holding only unknown names is still written.
+  p.capabilities->unknown.ambient = {"CAP_NOT_A_REAL_ONE"};
+  std::string text = SerializeConfig(c, JsonStyle::kCompact);
+  EXPECT_THAT(text, HasSubstr(R"("bounding":["CAP_KILL","CAP_CHOWN","CAP_FOO",)"
+                              R"("CAP_BAR"])"));
+  EXPECT_THAT(text, HasSubstr(R"("ambient":["CAP_NOT_A_REAL_ONE"])"));
+  EXPECT_THAT(text, Not(HasSubstr("effective")));
+  ASSERT_OK_AND_ASSIGN(Config again, ParseConfig(text));
+  EXPECT_EQ(again, c);
+  EXPECT_EQ(SerializeConfig(again, JsonStyle::kCompact), text);
+}
+
+TEST(SerializeTest, ParseSerializeParseKeepsUnknownCapabilities) {
+  ASSERT_OK_AND_ASSIGN(
+      Config parsed,
+      ParseConfig(R"({"ociVersion": "1.2.0", "process": {"cwd": "/",
+          "capabilities": {"effective": ["CAP_X", "CAP_KILL", "CAP_Y"],
+          "inheritable": ["CAP_Z"]}}})"));
+  for (JsonStyle style : {JsonStyle::kIndented, JsonStyle::kCompact}) {
+    std::string text = SerializeConfig(parsed, style);
+    ASSERT_OK_AND_ASSIGN(Config again, ParseConfig(text));
+    EXPECT_EQ(again, parsed) << text;
+  }
+  ASSERT_OK_AND_ASSIGN(Process p,
+                       ParseProcess(SerializeProcess(*parsed.process)));
+  EXPECT_EQ(p, *parsed.process);
+  EXPECT_THAT(p.capabilities->unknown.effective,
+              ::testing::ElementsAre("CAP_X", "CAP_Y"));
+}
+
 }  // namespace
 }  // namespace runbox::spec

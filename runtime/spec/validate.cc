@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "hostapi/status.h"
+#include "runtime/spec/annotations.h"
 #include "runtime/spec/json_path.h"
 #include "runtime/spec/validate_internal.h"
 
@@ -199,6 +200,13 @@ absl::Status ValidateAnnotations(
   // config.md: "Keys MUST NOT be an empty string."
   if (annotations.contains("")) {
     return SpecError(JsonKey("annotations", ""), "key must not be empty");
+  }
+  // config.md: org.opencontainers.image.* values "MUST be valid values for
+  // the corresponding property": the stop signal is one `kill` sends.
+  if (auto it = annotations.find(std::string(kStopSignalAnnotation));
+      it != annotations.end() && !StopSignal(annotations).has_value()) {
+    return SpecError(JsonKey("annotations", it->first),
+                     absl::StrCat("\"", it->second, "\" is not a signal"));
   }
   return absl::OkStatus();
 }

@@ -220,6 +220,32 @@ absl::Status ValidateHostname(const Config& config,
   return absl::OkStatus();
 }
 
+// config-linux.md "IntelRdt": memBwSchema MUST start with "MB:" and MUST
+// NOT contain newlines. l3CacheSchema only SHOULD start with "L3:" and
+// SHOULD be one line; runc takes it as given, and so does runbox (an "MB:"
+// line in it has a defined meaning). closID names a directory in the
+// resctrl root, so it is one path component (runc's check).
+absl::Status ValidateIntelRdt(const IntelRdt& rdt) {
+  const std::string mb = "linux.intelRdt.memBwSchema";
+  if (!rdt.mem_bw_schema.empty() &&
+      !absl::StartsWith(rdt.mem_bw_schema, "MB:")) {
+    return SpecError(
+        mb, absl::StrCat(Quote(rdt.mem_bw_schema), " must start with \"MB:\""));
+  }
+  if (absl::StrContains(rdt.mem_bw_schema, '\n')) {
+    return SpecError(mb, absl::StrCat(Quote(rdt.mem_bw_schema),
+                                      " must not contain newlines"));
+  }
+  if (rdt.clos_id == "." || rdt.clos_id == ".." ||
+      absl::StrContains(rdt.clos_id, '/') ||
+      absl::StrContains(rdt.clos_id, '\n')) {
+    return SpecError(
+        "linux.intelRdt.closID",
+        absl::StrCat(Quote(rdt.clos_id), " is not a resctrl group name"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ValidateLinux(const Config& config) {
@@ -249,6 +275,9 @@ absl::Status ValidateLinux(const Config& config) {
     RETURN_IF_ERROR(ValidateSeccomp(*linux.seccomp, "linux.seccomp"));
   }
   RETURN_IF_ERROR(ValidateSysctls(linux));
+  if (linux.intel_rdt.has_value()) {
+    RETURN_IF_ERROR(ValidateIntelRdt(*linux.intel_rdt));
+  }
   RETURN_IF_ERROR(ValidatePathList(linux.masked_paths, "linux.maskedPaths"));
   RETURN_IF_ERROR(
       ValidatePathList(linux.readonly_paths, "linux.readonlyPaths"));

@@ -67,6 +67,12 @@ absl::Status ValidateSeccomp(const Seccomp& seccomp, absl::string_view path) {
     RETURN_IF_ERROR(
         CheckAbsolute(seccomp.listener_path, JsonField(path, "listenerPath")));
   }
+  // config-linux.md: "listenerMetadata ... MUST NOT be set if listenerPath
+  // is not set."
+  if (!seccomp.listener_metadata.empty() && seccomp.listener_path.empty()) {
+    return SpecError(JsonField(path, "listenerMetadata"),
+                     "must not be set without listenerPath");
+  }
   bool notifies = false;
   for (size_t i = 0; i < seccomp.syscalls.size(); ++i) {
     RETURN_IF_ERROR(ValidateSyscall(seccomp.syscalls[i],

@@ -127,7 +127,54 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"EmptyAnnotationKey", [](Config& c) { c.annotations[""] = "x"; },
              "annotations[\"\"]: key must not be empty"},
         Case{"EmptyAnnotationValue", [](Config& c) { c.annotations["a"] = ""; },
-             ""}),
+             ""},
+        Case{"StopSignalByNumber",
+             [](Config& c) {
+               c.annotations["org.opencontainers.image.stopSignal"] = "15";
+             },
+             ""},
+        Case{"StopSignalByName",
+             [](Config& c) {
+               c.annotations["org.opencontainers.image.stopSignal"] = "SIGINT";
+             },
+             ""},
+        Case{"StopSignalNamingNoSignal",
+             [](Config& c) {
+               c.annotations["org.opencontainers.image.stopSignal"] = "NOPE";
+             },
+             "annotations[\"org.opencontainers.image.stopSignal\"]: \"NOPE\" "
+             "is not a signal"},
+        Case{"IntelRdtAllFields",
+             [](Config& c) {
+               L(c).intel_rdt = IntelRdt{.clos_id = "gold",
+                                         .schemata = {"L2:0=f"},
+                                         .l3_cache_schema = "L3:0=ff",
+                                         .mem_bw_schema = "MB:0=50"};
+             },
+             ""},
+        Case{"IntelRdtMemBwWithoutPrefix",
+             [](Config& c) {
+               L(c).intel_rdt = IntelRdt{.mem_bw_schema = "0=50"};
+             },
+             "linux.intelRdt.memBwSchema: \"0=50\" must start with \"MB:\""},
+        Case{"IntelRdtMemBwNewline",
+             [](Config& c) {
+               L(c).intel_rdt = IntelRdt{.mem_bw_schema = "MB:0=50\nMB:1=50"};
+             },
+             "linux.intelRdt.memBwSchema: \"MB:0=50\\nMB:1=50\" must not "
+             "contain newlines"},
+        // SHOULD rules only, as runc: taken as given.
+        Case{"IntelRdtL3WithoutPrefixAndMultiLine",
+             [](Config& c) {
+               L(c).intel_rdt = IntelRdt{.l3_cache_schema = "0=ff\nMB:0=20"};
+             },
+             ""},
+        Case{"IntelRdtClosIdDotDot",
+             [](Config& c) { L(c).intel_rdt = IntelRdt{.clos_id = ".."}; },
+             "linux.intelRdt.closID: \"..\" is not a resctrl group name"},
+        Case{"IntelRdtClosIdSlash",
+             [](Config& c) { L(c).intel_rdt = IntelRdt{.clos_id = "a/b"}; },
+             "linux.intelRdt.closID: \"a/b\" is not a resctrl group name"}),
     Name);
 
 INSTANTIATE_TEST_SUITE_P(

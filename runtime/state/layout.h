@@ -10,6 +10,9 @@
 //   <root>/<id>/ctl.sock    0600, the supervisor's control socket
 //   <root>/<id>/exit-status 0600, init's durable wait status (exit_record.h)
 //   <root>/<id>/resources.json 0600, linux.resources after `update`
+//   <root>/<id>/config.json 0600, the config the container was created
+//                           with (runtime.md: later edits of the bundle's
+//                           config.json do not affect the container)
 //
 // Entries of the root that are not valid container IDs, or are IDs without
 // a meta.json, are not runbox containers: dockerd may keep runc's state in
@@ -17,6 +20,7 @@
 #ifndef RUNBOX_RUNTIME_STATE_LAYOUT_H_
 #define RUNBOX_RUNTIME_STATE_LAYOUT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -39,6 +43,10 @@ class StateLayout {
   static constexpr absl::string_view kExitStatusFile = "exit-status";
   // The resources of the last `update` (runtime/container).
   static constexpr absl::string_view kResourcesFile = "resources.json";
+  // The config.json create validated; delete, exec and update read it.
+  static constexpr absl::string_view kConfigFile = "config.json";
+  // A larger copy is refused unread (create's bound on config.json).
+  static constexpr size_t kMaxConfigBytes = 4 << 20;
 
   explicit StateLayout(std::string root = std::string(kDefaultStateRoot));
 

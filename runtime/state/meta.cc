@@ -35,6 +35,8 @@ constexpr char kSandbox[] = "sandbox";
 constexpr char kNoNewKeyring[] = "no_new_keyring";
 constexpr char kPlannedCgroups[] = "planned_cgroups";
 constexpr char kPlannedMounts[] = "planned_mounts";
+constexpr char kResctrlGroup[] = "resctrl_group";
+constexpr char kResctrlOwned[] = "resctrl_owned";
 constexpr char kPid[] = "pid";
 constexpr char kStartTime[] = "start_time";
 
@@ -213,6 +215,14 @@ absl::StatusOr<Meta> ParseMetaJson(const Json& doc) {
   if (const Json* f = Find(doc, kPlannedMounts)) {
     ASSIGN_OR_RETURN(meta.planned_mounts, GetStringArray(*f, kPlannedMounts));
   }
+  if (const Json* f = Find(doc, kResctrlGroup)) {
+    ASSIGN_OR_RETURN(meta.resctrl_group, GetString(*f, kResctrlGroup));
+  }
+  if (const Json* f = Find(doc, kResctrlOwned)) {
+    const bool* b = f->get_ptr<const bool*>();
+    if (b == nullptr) return TypeError(kResctrlOwned, "a boolean", *f);
+    meta.resctrl_owned = *b;
+  }
   return meta;
 }
 
@@ -263,7 +273,11 @@ absl::StatusOr<absl::Time> ParseRfc3339(absl::string_view text) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid RFC 3339 time \"", text, "\": ", err));
   }
-  return time;
+  // Nanoseconds, as FormatRfc3339Nanos writes: absl keeps quarter
+  // nanoseconds of a longer fraction, which would not survive a round trip
+  // (found by //fuzz:meta_fuzzer).
+  return absl::UnixEpoch() +
+         absl::Floor(time - absl::UnixEpoch(), absl::Nanoseconds(1));
 }
 
 std::string SerializeMeta(const Meta& meta) {
@@ -288,6 +302,8 @@ std::string SerializeMeta(const Meta& meta) {
   if (meta.no_new_keyring) j[kNoNewKeyring] = true;
   if (!meta.planned_cgroups.empty()) j[kPlannedCgroups] = meta.planned_cgroups;
   if (!meta.planned_mounts.empty()) j[kPlannedMounts] = meta.planned_mounts;
+  if (!meta.resctrl_group.empty()) j[kResctrlGroup] = meta.resctrl_group;
+  if (meta.resctrl_owned) j[kResctrlOwned] = true;
   // error_handler_t::replace: invalid UTF-8 must not throw (dump's default).
   return j.dump(-1, ' ', false,
                 nlohmann::ordered_json::error_handler_t::replace);

@@ -70,6 +70,12 @@ struct Meta {
   // root; absolute mount points on the host.
   std::vector<std::string> planned_cgroups;
   std::vector<std::string> planned_mounts;
+  // Intel RDT (runtime/sandbox/resctrl): the container's resource group,
+  // an absolute path, empty when linux.intelRdt is unset (exec joins it);
+  // and whether runbox makes it, so that delete (also of a killed create)
+  // removes it. Recorded in state Creating, before the group is made.
+  std::string resctrl_group;
+  bool resctrl_owned = false;
 
   bool operator==(const Meta&) const = default;
 };
@@ -87,7 +93,8 @@ std::string SerializeMeta(const Meta& meta);
 // bumping the version).
 absl::StatusOr<Meta> ParseMeta(absl::string_view text);
 
-// "2026-01-01T00:00:00.000000001Z" and back.
+// "2026-01-01T00:00:00.000000001Z" and back. Parsing keeps nanoseconds: a
+// longer fraction is truncated, so that the two round-trip.
 std::string FormatRfc3339Nanos(absl::Time time);
 absl::StatusOr<absl::Time> ParseRfc3339(absl::string_view text);
 

@@ -57,6 +57,20 @@ TEST(MetaTest, RoundTripsMinimalAndFull) {
   }
 }
 
+// Only containers with linux.intelRdt carry these (not in Full(), which
+// is the typical record the size bound is about).
+TEST(MetaTest, RoundTripsResctrlGroup) {
+  Meta m = Full();
+  m.resctrl_group = "/sys/fs/resctrl/web";
+  m.resctrl_owned = true;
+  std::string text = SerializeMeta(m);
+  EXPECT_THAT(text, HasSubstr("\"resctrl_group\":\"/sys/fs/resctrl/web\","
+                              "\"resctrl_owned\":true"));
+  ASSERT_OK_AND_ASSIGN(Meta back, ParseMeta(text));
+  EXPECT_EQ(back, m);
+  EXPECT_THAT(SerializeMeta(Full()), Not(HasSubstr("resctrl")));
+}
+
 TEST(MetaTest, IsCompactAndSmall) {
   std::string text = SerializeMeta(Minimal());
   EXPECT_EQ(text,
@@ -165,6 +179,8 @@ TEST(MetaTest, WrongTypesNameTheField) {
        "field \"planned_cgroups\": expected an array of strings, got string"},
       {"planned_mounts", "[\"/a\",2]",
        "field \"planned_mounts[1]\": expected a string, got number"},
+      {"resctrl_group", "[]", "field \"resctrl_group\": expected a string"},
+      {"resctrl_owned", "1", "field \"resctrl_owned\": expected a boolean"},
   };
   for (const Case& c : cases) {
     nlohmann::json j = nlohmann::json::parse(SerializeMeta(Minimal()));

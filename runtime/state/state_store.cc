@@ -31,6 +31,9 @@ bool IsRunboxFileName(absl::string_view name) {
          name == StateLayout::kExitStatusFile ||
          name == StateLayout::kControlSocket ||
          name == StateLayout::kResourcesFile ||
+         name == StateLayout::kConfigFile ||
+         absl::StartsWith(name,
+                          AtomicWriteTempPrefix(StateLayout::kConfigFile)) ||
          absl::StartsWith(name,
                           AtomicWriteTempPrefix(StateLayout::kResourcesFile)) ||
          absl::StartsWith(name,
@@ -189,6 +192,39 @@ absl::Status StateStore::SaveLocked(const ContainerLock& lock,
       AtomicWriteFileAt(*host_, lock.dir(), StateLayout::kMetaFile,
                         SerializeMeta(meta), StateLayout::kFileMode),
       absl::StrCat("save container ", Quoted(lock.id())));
+}
+
+absl::Status StateStore::SaveConfigLocked(const ContainerLock& lock,
+                                          absl::string_view config_text) {
+  const std::string context =
+      absl::StrCat("save the config of container ", Quoted(lock.id()));
+  if (!lock.held() || lock.type() != LockType::kExclusive) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(context, ": the container lock is not held exclusively"));
+  }
+  return Annotate(
+      AtomicWriteFileAt(*host_, lock.dir(), StateLayout::kConfigFile,
+                        config_text, StateLayout::kFileMode),
+      context);
+}
+
+absl::StatusOr<std::string> StateStore::LoadConfig(absl::string_view id) {
+  RETURN_IF_ERROR(ValidateContainerId(id));
+  absl::StatusOr<std::string> text =
+      ReadFileAt(*host_, root_, absl::StrCat(id, "/", StateLayout::kConfigFile),
+                 StateLayout::kMaxConfigBytes);
+  if (IsErrno(text, ENOENT) || IsErrno(text, ENOTDIR)) {
+    if (!HasMeta(id)) return ContainerNotFoundError(id);
+    return absl::FailedPreconditionError(absl::StrCat(
+        "container ", Quoted(id), ": its saved ", StateLayout::kConfigFile,
+        " (", layout_.ContainerDir(id), "/", StateLayout::kConfigFile,
+        ") is missing; the bundle's config.json is not read after create"));
+  }
+  if (!text.ok()) {
+    return Annotate(text.status(),
+                    absl::StrCat("load the config of container ", Quoted(id)));
+  }
+  return std::move(*text);
 }
 
 absl::StatusOr<std::vector<ListEntry>> StateStore::List() {

@@ -76,6 +76,20 @@ class StateStore {
   // Preconditions: `lock` is held exclusively and meta.id == lock.id().
   absl::Status SaveLocked(const ContainerLock& lock, const Meta& meta);
 
+  // The container's own copy of the config.json create validated
+  // (runtime.md "Lifecycle": edits of the bundle's config.json after create
+  // do not affect the container). Written once, atomically and durably, by
+  // create, in state Creating; Destroy removes it with the directory.
+  // Preconditions: `lock` is held exclusively.
+  absl::Status SaveConfigLocked(const ContainerLock& lock,
+                                absl::string_view config_text);
+  // Reads that copy without a lock (it is written once, atomically).
+  // NotFound `container "x" does not exist` when the container does not;
+  // FailedPrecondition naming the file when the container exists but its
+  // copy does not (a create killed before writing it, or a container of an
+  // older runbox). The text is not checked here: parsing is the caller's.
+  absl::StatusOr<std::string> LoadConfig(absl::string_view id);
+
   // Every container, sorted by ID. Reads the root directory and each
   // container's meta.json, nothing else, and takes no lock: a create in
   // flight (no meta.json yet) is not listed. Entries that are not valid IDs,

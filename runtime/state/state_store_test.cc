@@ -93,7 +93,8 @@ TEST_P(StateStoreTest, CreateOfAnExistingIdFailsWithRuncWording) {
     absl::StatusOr<ContainerLock> again =
         store.CreateExclusive(TestMeta("web", "/second"));
     EXPECT_THAT(again, StatusIs(absl::StatusCode::kAlreadyExists));
-    EXPECT_EQ(again.status().message(), "container with given ID already exists: web");
+    EXPECT_EQ(again.status().message(),
+              "container with given ID already exists: web");
     ASSERT_OK_AND_ASSIGN(Meta meta, store.Load("web"));
     EXPECT_EQ(meta.bundle, "/first");
   });
@@ -444,6 +445,81 @@ TEST_P(StateStoreTest, CreateSweepsLeftoversOfAKilledCreate) {
                 StatusIs(absl::StatusCode::kAlreadyExists));
     EXPECT_THAT(ReadFileAt(host, Fd::Cwd(), root + "/runc/state.json", 10),
                 IsOk());
+  });
+}
+
+// runtime.md "Lifecycle": create keeps its own copy of config.json; it is
+// read back byte for byte, 0600, and goes with the container.
+TEST_P(StateStoreTest, SavedConfigIsReadBackAndDestroyedWithTheContainer) {
+  env().Run([&](Host& host, const std::string& dir) {
+    ASSERT_OK_AND_ASSIGN(StateStore store, OpenTestStore(host, dir));
+    const std::string text = "{\"ociVersion\": \"1.2.0\"}\n";
+    {
+      ASSERT_OK_AND_ASSIGN(ContainerLock lock,
+                           store.CreateExclusive(TestMeta("web")));
+      ASSERT_OK(store.SaveConfigLocked(lock, text));
+    }
+    ASSERT_OK_AND_ASSIGN(std::string loaded, store.LoadConfig("web"));
+    EXPECT_EQ(loaded, text);
+    ASSERT_OK_AND_ASSIGN(FileStat file,
+                         host.StatAt(store.root_dir(), "web/config.json",
+                                     FollowSymlinks::kNoFollow));
+    EXPECT_EQ(file.mode & 0777, 0600u);
+    ASSERT_OK(store.Destroy("web", DestroyMode::kNormal));
+    absl::Status gone = store.LoadConfig("web").status();
+    EXPECT_THAT(gone, StatusIs(absl::StatusCode::kNotFound));
+    EXPECT_EQ(Message(gone), "container \"web\" does not exist");
+    EXPECT_THAT(host.StatAt(store.root_dir(), "web", FollowSymlinks::kNoFollow),
+                HasErrno(ENOENT));
+  });
+}
+
+TEST_P(StateStoreTest, MissingSavedConfigIsAClearError) {
+  env().Run([&](Host& host, const std::string& dir) {
+    ASSERT_OK_AND_ASSIGN(StateStore store, OpenTestStore(host, dir));
+    ASSERT_OK(store.CreateExclusive(TestMeta("web")).status());
+    absl::Status missing = store.LoadConfig("web").status();
+    EXPECT_THAT(missing, StatusIs(absl::StatusCode::kFailedPrecondition));
+    EXPECT_THAT(Message(missing), HasSubstr("web/config.json) is missing"));
+    EXPECT_THAT(store.LoadConfig("ghost"),
+                StatusIs(absl::StatusCode::kNotFound));
+    EXPECT_THAT(store.LoadConfig("../x"),
+                StatusIs(absl::StatusCode::kInvalidArgument));
+  });
+}
+
+TEST_P(StateStoreTest, SaveConfigNeedsTheExclusiveLock) {
+  env().Run([&](Host& host, const std::string& dir) {
+    ASSERT_OK_AND_ASSIGN(StateStore store, OpenTestStore(host, dir));
+    ASSERT_OK(store.CreateExclusive(TestMeta("web")).status());
+    ASSERT_OK_AND_ASSIGN(
+        ContainerLock shared,
+        store.LockContainer("web", LockType::kShared, LockMode::kBlock));
+    EXPECT_THAT(store.SaveConfigLocked(shared, "{}"),
+                StatusIs(absl::StatusCode::kFailedPrecondition));
+  });
+}
+
+// A create or destroy killed with config.json (or its temp file) written
+// but no meta.json leaves runbox's own files only: swept, not foreign.
+TEST_P(StateStoreTest, LeftoverConfigCopiesAreSwept) {
+  env().Run([&](Host& host, const std::string& dir) {
+    ASSERT_OK_AND_ASSIGN(StateStore store, OpenTestStore(host, dir));
+    std::string root = StateRoot(dir);
+    ASSERT_OK(MakeDirs(host, Fd::Cwd(), root + "/web", 0700));
+    ASSERT_OK(WriteRaw(host, root + "/web/config.json", "{}"));
+    ASSERT_OK(WriteRaw(host, root + "/web/.config.json.tmp-0123456789abcdef",
+                       "{\"oci"));
+    ASSERT_OK(store.CreateExclusive(TestMeta("web")).status());
+    EXPECT_THAT(store.Load("web"), IsOk());
+    // The old copy went with the leftover.
+    EXPECT_THAT(store.LoadConfig("web"),
+                StatusIs(absl::StatusCode::kFailedPrecondition));
+    ASSERT_OK(MakeDirs(host, Fd::Cwd(), root + "/db", 0700));
+    ASSERT_OK(WriteRaw(host, root + "/db/config.json", "{}"));
+    EXPECT_OK(store.Destroy("db", DestroyMode::kForce));
+    EXPECT_THAT(host.StatAt(store.root_dir(), "db", FollowSymlinks::kNoFollow),
+                HasErrno(ENOENT));
   });
 }
 

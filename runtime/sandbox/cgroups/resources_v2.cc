@@ -7,7 +7,9 @@
 #include <cerrno>
 
 #include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -43,6 +45,22 @@ absl::Status WriteMemoryV2(Host& host, const std::string& path,
     // unlimited or off anyway (runc).
     if (!(IsErrno(s, ENOENT) && (*swap == "max" || *swap == "0"))) {
       RETURN_IF_ERROR(s);
+    }
+  }
+  // checkBeforeUpdate: v2 would OOM-kill down to a limit below the usage
+  // where v1 refuses it; refuse as v1 does (runc's fs2 checkMemoryUsage).
+  if (memory.check_before_update.value_or(false) && memory.limit.has_value() &&
+      *memory.limit > 0) {
+    ASSIGN_OR_RETURN(std::string text, host.CgroupRead(path, "memory.current"));
+    int64_t usage = 0;
+    if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &usage)) {
+      return absl::InternalError(absl::StrCat("memory.current of \"", path,
+                                              "\" reads \"", text, "\""));
+    }
+    if (usage > *memory.limit) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "memory.limit: ", *memory.limit, " is below the current usage ",
+          usage, " (checkBeforeUpdate)"));
     }
   }
   if (memory.limit.has_value() && *memory.limit != 0) {

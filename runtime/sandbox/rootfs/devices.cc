@@ -92,7 +92,24 @@ absl::Status CreateDevice(Host& host, const Fd& root,
                                    {static_cast<uint32_t>(device.major),
                                     static_cast<uint32_t>(device.minor)});
   host.Umask(old_umask);
-  if (IsErrno(made, EEXIST)) return absl::OkStatus();
+  if (IsErrno(made, EEXIST)) {
+    // config-linux.md: "If a file already exists at path that does not
+    // match the requested device, the runtime MUST generate an error."
+    ASSIGN_OR_RETURN(FileStat st,
+                     host.StatAt(*dir, name, FollowSymlinks::kNoFollow));
+    const bool same_node =
+        st.type == NodeType(device.type) &&
+        (device.type == spec::DeviceType::kFifo ||
+         (st.rdev.major == static_cast<uint32_t>(device.major) &&
+          st.rdev.minor == static_cast<uint32_t>(device.minor)));
+    if (!same_node) {
+      return ErrnoError(
+          EEXIST, absl::StrCat(what, ": a ", ToString(st.type), " (",
+                               st.rdev.major, ":", st.rdev.minor,
+                               ") that is not the requested device exists"));
+    }
+    return absl::OkStatus();
+  }
   if (IsErrno(made, EPERM)) {
     return Annotate(BindHostDevice(host, root, device), what);
   }

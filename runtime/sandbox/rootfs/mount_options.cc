@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
@@ -37,6 +38,48 @@ constexpr FlagWord kFlagWords[] = {
     {"norelatime", true, MountFlags::kRelatime},
     {"strictatime", false, MountFlags::kStrictAtime},
     {"nostrictatime", true, MountFlags::kStrictAtime},
+    {"nosymfollow", false, MountFlags::kNoSymFollow},
+    {"symfollow", true, MountFlags::kNoSymFollow},
+};
+
+// The recursive words (`mount_setattr`(2) with AT_RECURSIVE), runc's
+// recAttrFlags. The atime setting is one value: "rnoatime",
+// "rstrictatime" and "rrelatime" choose it; "ratime" and "rnostrictatime"
+// go back to the kernel's default (relatime), "rnorelatime" to strictatime
+// as `mount`(8) reads norelatime.
+struct RecursiveWord {
+  absl::string_view word;
+  bool clear;
+  MountFlags flag;
+};
+
+constexpr RecursiveWord kRecursiveWords[] = {
+    {"rro", false, MountFlags::kReadOnly},
+    {"rrw", true, MountFlags::kReadOnly},
+    {"rnosuid", false, MountFlags::kNoSuid},
+    {"rsuid", true, MountFlags::kNoSuid},
+    {"rnodev", false, MountFlags::kNoDev},
+    {"rdev", true, MountFlags::kNoDev},
+    {"rnoexec", false, MountFlags::kNoExec},
+    {"rexec", true, MountFlags::kNoExec},
+    {"rnodiratime", false, MountFlags::kNoDirAtime},
+    {"rdiratime", true, MountFlags::kNoDirAtime},
+    {"rnosymfollow", false, MountFlags::kNoSymFollow},
+    {"rsymfollow", true, MountFlags::kNoSymFollow},
+};
+
+struct RecursiveAtimeWord {
+  absl::string_view word;
+  MountFlags atime;
+};
+
+constexpr RecursiveAtimeWord kRecursiveAtimeWords[] = {
+    {"rnoatime", MountFlags::kNoAtime},
+    {"ratime", MountFlags::kRelatime},
+    {"rrelatime", MountFlags::kRelatime},
+    {"rnorelatime", MountFlags::kStrictAtime},
+    {"rstrictatime", MountFlags::kStrictAtime},
+    {"rnostrictatime", MountFlags::kRelatime},
 };
 
 struct PropagationWord {
@@ -76,6 +119,25 @@ MountOptions ParseMountOptions(const std::vector<std::string>& options) {
       known = true;
       out.propagation.push_back(p.flags);
     }
+    for (const RecursiveWord& r : kRecursiveWords) {
+      if (option != r.word) continue;
+      known = true;
+      if (r.clear) {
+        out.recursive_set &= ~r.flag;
+        out.recursive_clear |= r.flag;
+      } else {
+        out.recursive_clear &= ~r.flag;
+        out.recursive_set |= r.flag;
+      }
+    }
+    for (const RecursiveAtimeWord& r : kRecursiveAtimeWords) {
+      if (option != r.word) continue;
+      known = true;
+      out.recursive_set =
+          (out.recursive_set & ~(MountFlags::kNoAtime | MountFlags::kRelatime |
+                                 MountFlags::kStrictAtime)) |
+          r.atime;
+    }
     if (option == "bind" || option == "rbind") {
       known = true;
       out.bind = true;
@@ -83,8 +145,15 @@ MountOptions ParseMountOptions(const std::vector<std::string>& options) {
     }
     // runc's own words that never reach the kernel.
     if (option == "defaults" || option == "tmpcopyup" || option == "idmap" ||
-        option == "ridmap" || option == "nosymfollow" ||
-        option == "symfollow") {
+        option == "ridmap") {
+      known = true;
+    }
+    // Words `mount`(8) keeps to itself (fstab and helper hints, comments):
+    // config.md says a runtime SHOULD do as mount(8) does with the options
+    // it recognizes, and no file system would accept them as data.
+    if (option == "auto" || option == "noauto" || option == "nofail" ||
+        option == "_netdev" || absl::StartsWith(option, "x-") ||
+        absl::StartsWith(option, "comment=")) {
       known = true;
     }
     if (!known && !option.empty()) data.push_back(option);
@@ -103,6 +172,7 @@ MountFlags MountInfoFlags(absl::string_view options) {
     if (word == "noatime") flags |= MountFlags::kNoAtime;
     if (word == "nodiratime") flags |= MountFlags::kNoDirAtime;
     if (word == "relatime") flags |= MountFlags::kRelatime;
+    if (word == "nosymfollow") flags |= MountFlags::kNoSymFollow;
   }
   return flags;
 }

@@ -18,6 +18,11 @@ struct MountOptions {
   MountFlags flags = MountFlags::kNone;
   // Propagation changes, in option order (each one a `mount`(2) call).
   std::vector<MountFlags> propagation;
+  // The recursive words ("rro", "rnosuid", ...): flags to set and clear
+  // with `mount_setattr`(2) AT_RECURSIVE once the mount is made (see
+  // Mounts::MountSetattr; at most one atime flag in recursive_set).
+  MountFlags recursive_set = MountFlags::kNone;
+  MountFlags recursive_clear = MountFlags::kNone;
   bool bind = false;       // "bind" or "rbind".
   bool recursive = false;  // "rbind".
   // The options the file system parses, comma-joined.

@@ -7,7 +7,9 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -48,8 +50,124 @@ absl::Status ApplyPropagation(Host& host, const Fd& root,
   return absl::OkStatus();
 }
 
+// The recursive options ("rro", "rnosuid", ...): `mount_setattr`(2) with
+// AT_RECURSIVE on the mount now at `destination` and every mount below it.
+absl::Status ApplyRecursive(Host& host, const Fd& root,
+                            absl::string_view destination,
+                            const MountOptions& options) {
+  if (options.recursive_set == MountFlags::kNone &&
+      options.recursive_clear == MountFlags::kNone) {
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(Fd top,
+                   OpenInRoot(host, root, destination, OpenFlags::kPath));
+  return host.MountSetattr(ProcFdPath(top), options.recursive_set,
+                           options.recursive_clear, /*recursive=*/true);
+}
+
+// An entry's idmapping: none, "idmap" (the top mount) or "ridmap" (every
+// mount of the bound tree).
+enum class Idmap { kNone, kTop, kRecursive };
+
+// config.md: with "idmap"/"ridmap" (or mount uidMappings/gidMappings, which
+// runc takes as "idmap") the mount MUST get an idmapping, from the mount's
+// mappings or else the container's user namespace, and an error MUST be
+// returned when it cannot. runbox makes idmapped bind mounts with the
+// mount's own mappings in a container without a user namespace (init is
+// then root of the host, which the kernel asks for); inside a user
+// namespace init could not idmap a host file system, so it refuses.
+absl::StatusOr<Idmap> IdmapOf(const spec::Mount& mount, bool user_namespace) {
+  const bool mappings =
+      !mount.uid_mappings.empty() || !mount.gid_mappings.empty();
+  Idmap idmap = mappings ? Idmap::kTop : Idmap::kNone;
+  for (const std::string& option : mount.options) {
+    if (option == "idmap" && idmap == Idmap::kNone) idmap = Idmap::kTop;
+    if (option == "ridmap") idmap = Idmap::kRecursive;
+  }
+  if (idmap == Idmap::kNone) return idmap;
+  if (user_namespace) {
+    return ErrnoError(EOPNOTSUPP,
+                      "idmapped mounts (idmap, ridmap, uidMappings) in a "
+                      "container with a user namespace are not supported");
+  }
+  if (mount.uid_mappings.empty() || mount.gid_mappings.empty()) {
+    return ErrnoError(EINVAL,
+                      "idmap/ridmap needs the mount's uidMappings and "
+                      "gidMappings when the container has no user namespace");
+  }
+  if (!IsBindMount(mount)) {
+    return ErrnoError(EINVAL, "idmap/ridmap applies to bind mounts only");
+  }
+  return idmap;
+}
+
+std::string IdMapText(const std::vector<spec::IdMapping>& mappings) {
+  std::string text;
+  for (const spec::IdMapping& m : mappings) {
+    absl::StrAppend(&text, m.container_id, " ", m.host_id, " ", m.size, "\n");
+  }
+  return text;
+}
+
+// `child` as /proc names it. Before the root change /proc is still the
+// host's, mounted for the pid namespace init came from, where our child
+// has another pid: the "Pid:" line of a pidfd's fdinfo gives it (the
+// kernel writes it for the pid namespace of the reading proc). Without
+// fdinfo (the fake kernel, whose /proc follows the caller), `child`.
+absl::StatusOr<Pid> ProcPid(Host& host, Pid child) {
+  ASSIGN_OR_RETURN(Fd pidfd, host.PidfdOpen(child));
+  absl::StatusOr<Fd> info =
+      host.OpenAt(Fd::Cwd(), absl::StrCat("/proc/self/fdinfo/", pidfd.get()),
+                  {.flags = OpenFlags::kReadOnly});
+  if (IsErrno(info, ENOENT)) return child;
+  RETURN_IF_ERROR(Annotate(info.status(), "open the pidfd's fdinfo"));
+  ASSIGN_OR_RETURN(std::string text, ReadAll(host, *info, 1 << 16));
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (!absl::ConsumePrefix(&line, "Pid:")) continue;
+    int pid = 0;
+    if (absl::SimpleAtoi(absl::StripAsciiWhitespace(line), &pid) && pid > 0) {
+      return Pid{pid};
+    }
+  }
+  return ErrnoError(ESRCH, "no pid in the pidfd's fdinfo");
+}
+
+// A user namespace with `mount`'s uidMappings and gidMappings, as runc
+// 1.2 makes one: a child in a new user namespace, its maps written and
+// its namespace opened while it waits before its exec, then killed (the
+// hook fails on purpose, so it never execs). The fd keeps the namespace.
+absl::StatusOr<Fd> MappingUserNamespace(Host& host, const spec::Mount& mount) {
+  // The program is never run; our own is one both hosts can resolve.
+  ASSIGN_OR_RETURN(Fd exe, host.OpenSelfExe());
+  SpawnRequest request;
+  request.exec_fd = &exe;
+  request.argv = {"runbox-idmap-userns"};
+  request.new_namespaces = Namespaces::kUser;
+  Fd userns;
+  request.before_exec = [&](Pid child) -> absl::Status {
+    ASSIGN_OR_RETURN(Pid pid, ProcPid(host, child));
+    RETURN_IF_ERROR(Annotate(
+        host.WriteIdMap(pid, IdMapKind::kUid, IdMapText(mount.uid_mappings)),
+        "write the idmapped mount's uid_map"));
+    RETURN_IF_ERROR(Annotate(
+        host.WriteIdMap(pid, IdMapKind::kGid, IdMapText(mount.gid_mappings)),
+        "write the idmapped mount's gid_map"));
+    ASSIGN_OR_RETURN(userns, host.OpenNamespace(pid, Namespaces::kUser));
+    return absl::CancelledError("user namespace taken");
+  };
+  absl::StatusOr<SpawnResult> spawned = host.Spawn(request);
+  if (userns.valid()) return userns;
+  if (spawned.ok()) {  // Unreachable: the hook always fails.
+    (void)host.Kill(spawned->pid, Signal::kKill);
+    (void)host.Wait(spawned->pid, WaitFlags::kNone);
+    return absl::InternalError("idmap user namespace helper ran");
+  }
+  return Annotate(spawned.status(), "make the idmapped mount's user namespace");
+}
+
 absl::Status MountBind(Host& host, const Fd& root, absl::string_view bundle,
-                       const spec::Mount& mount, const MountOptions& options) {
+                       const spec::Mount& mount, const MountOptions& options,
+                       Idmap idmap = Idmap::kNone) {
   // The source is the engine's (a host path, trusted like the config): it
   // may be a symlink on the host. The destination is the container's.
   std::string source = mount.source;
@@ -62,10 +180,17 @@ absl::Status MountBind(Host& host, const Fd& root, absl::string_view bundle,
                                                     : TargetKind::kFile;
   ASSIGN_OR_RETURN(Fd target,
                    OpenMountTarget(host, root, mount.destination, kind));
-  MountFlags bind = MountFlags::kBind;
-  if (options.recursive) bind |= MountFlags::kRecursive;
-  RETURN_IF_ERROR(
-      host.Mount(ProcFdPath(from), ProcFdPath(target), "", bind, ""));
+  if (idmap != Idmap::kNone) {
+    ASSIGN_OR_RETURN(Fd userns, MappingUserNamespace(host, mount));
+    RETURN_IF_ERROR(host.MountIdmapped(ProcFdPath(from), ProcFdPath(target),
+                                       userns, options.recursive,
+                                       idmap == Idmap::kRecursive));
+  } else {
+    MountFlags bind = MountFlags::kBind;
+    if (options.recursive) bind |= MountFlags::kRecursive;
+    RETURN_IF_ERROR(
+        host.Mount(ProcFdPath(from), ProcFdPath(target), "", bind, ""));
+  }
   // The kernel ignores every other flag on a new bind: apply them with a
   // remount of the new mount.
   MountFlags rest = options.flags & ~MountFlags::kRemount;
@@ -76,6 +201,7 @@ absl::Status MountBind(Host& host, const Fd& root, absl::string_view bundle,
                                MountFlags::kBind | MountFlags::kRemount | rest,
                                ""));
   }
+  RETURN_IF_ERROR(ApplyRecursive(host, root, mount.destination, options));
   return ApplyPropagation(host, root, mount.destination, options);
 }
 
@@ -213,12 +339,14 @@ bool IsBindMount(const spec::Mount& mount) {
 }
 
 absl::Status MountSpecEntry(Host& host, const Fd& root,
-                            absl::string_view bundle,
-                            const spec::Mount& mount) {
+                            absl::string_view bundle, const spec::Mount& mount,
+                            bool user_namespace) {
   MountOptions options = ParseMountOptions(mount.options);
+  absl::StatusOr<Idmap> idmap = IdmapOf(mount, user_namespace);
+  if (!idmap.ok()) return Annotate(idmap.status(), Describe(mount));
   absl::Status s = [&]() -> absl::Status {
     if (IsBindMount(mount))
-      return MountBind(host, root, bundle, mount, options);
+      return MountBind(host, root, bundle, mount, options, *idmap);
     if (mount.type == "cgroup") return MountCgroup(host, root, mount, options);
     if (mount.type == "proc" || mount.type == "sysfs") {
       RETURN_IF_ERROR(CheckPlainDirectory(host, root, mount.destination));
@@ -242,6 +370,7 @@ absl::Status MountSpecEntry(Host& host, const Fd& root,
       return MountBind(host, root, bundle, host_sys, recursive);
     }
     RETURN_IF_ERROR(mounted);
+    RETURN_IF_ERROR(ApplyRecursive(host, root, mount.destination, options));
     return ApplyPropagation(host, root, mount.destination, options);
   }();
   return Annotate(s, Describe(mount));

@@ -17,9 +17,13 @@ bool IsBindMount(const spec::Mount& mount);
 // Mounts `mount` in `root` (an O_PATH fd of the rootfs). Bind sources are
 // host paths, relative ones taken from `bundle`. A read-only bind is a
 // bind then a remount; a read-only /dev is mounted writable and made
-// read-only by FinalizeRootfs (devices go in first).
+// read-only by FinalizeRootfs (devices go in first). "idmap"/"ridmap"
+// (or the mount's uidMappings/gidMappings) make an idmapped bind mount
+// with the mount's mappings; with `user_namespace` (the container has
+// one) they fail EOPNOTSUPP, without mappings EINVAL.
 absl::Status MountSpecEntry(Host& host, const Fd& root,
-                            absl::string_view bundle, const spec::Mount& mount);
+                            absl::string_view bundle, const spec::Mount& mount,
+                            bool user_namespace);
 
 }  // namespace runbox::rootfs
 
