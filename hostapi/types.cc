@@ -10,10 +10,10 @@ namespace runbox {
 namespace {
 
 constexpr const char* kSignalNames[] = {
-    nullptr, "HUP",  "INT",    "QUIT", "ILL",  "TRAP", "ABRT", "BUS",
-    "FPE",   "KILL", "USR1",   "SEGV", "USR2", "PIPE", "ALRM", "TERM",
-    "STKFLT", "CHLD", "CONT",  "STOP", "TSTP", "TTIN", "TTOU", "URG",
-    "XCPU",  "XFSZ", "VTALRM", "PROF", "WINCH", "IO",  "PWR",  "SYS",
+    nullptr,  "HUP",  "INT",    "QUIT", "ILL",   "TRAP", "ABRT", "BUS",
+    "FPE",    "KILL", "USR1",   "SEGV", "USR2",  "PIPE", "ALRM", "TERM",
+    "STKFLT", "CHLD", "CONT",   "STOP", "TSTP",  "TTIN", "TTOU", "URG",
+    "XCPU",   "XFSZ", "VTALRM", "PROF", "WINCH", "IO",   "PWR",  "SYS",
 };
 constexpr int kNamedSignals = 31;
 constexpr int kRtMin = 34;
@@ -130,6 +130,29 @@ std::string ToString(Namespaces one_namespace) {
   }
   return absl::StrCat("namespaces 0x",
                       absl::Hex(static_cast<uint32_t>(one_namespace)));
+}
+
+absl::string_view ProcNamespaceName(Namespaces one_namespace) {
+  switch (one_namespace) {
+    case Namespaces::kUser:
+      return "user";
+    case Namespaces::kMount:
+      return "mnt";
+    case Namespaces::kPid:
+      return "pid";
+    case Namespaces::kNet:
+      return "net";
+    case Namespaces::kIpc:
+      return "ipc";
+    case Namespaces::kUts:
+      return "uts";
+    case Namespaces::kCgroup:
+      return "cgroup";
+    case Namespaces::kTime:
+      return "time";
+    default:
+      return "";
+  }
 }
 
 }  // namespace runbox

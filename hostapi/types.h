@@ -7,9 +7,9 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "hostapi/bitmask.h"
 
@@ -100,7 +100,7 @@ class SignalSet {
 struct ExitStatus {
   enum class Kind { kExited, kSignaled };
   Kind kind = Kind::kExited;
-  int code = 0;                 // kExited: the exit code, 0..255.
+  int code = 0;                   // kExited: the exit code, 0..255.
   Signal signal = Signal::kNone;  // kSignaled: the fatal signal.
   bool core_dumped = false;
 
@@ -153,7 +153,7 @@ struct FileStat {
   FileType type = FileType::kUnknown;
   uint32_t mode = 0;  // Permission bits incl. setuid/setgid/sticky (07777).
   uint64_t ino = 0;
-  uint64_t dev = 0;   // Device of the file system holding the inode.
+  uint64_t dev = 0;  // Device of the file system holding the inode.
   uint64_t nlink = 0;
   Uid uid = 0;
   Gid gid = 0;
@@ -181,7 +181,7 @@ enum class OpenFlags : uint32_t {
   kAppend = 1 << 5,
   kDirectory = 1 << 6,
   kNoFollow = 1 << 7,
-  kPath = 1 << 8,       // O_PATH
+  kPath = 1 << 8,  // O_PATH
   kNonBlock = 1 << 9,
   kNoCtty = 1 << 10,
   kKeepOnExec = 1 << 11,  // Clear O_CLOEXEC (rarely right; prefer fd maps).
@@ -237,6 +237,9 @@ enum class Namespaces : uint32_t {
 RUNBOX_BITMASK_OPS(Namespaces)
 // "user", "mount" (OCI spelling), ...; for errors and state.
 std::string ToString(Namespaces one_namespace);
+// The entry of one namespace type under /proc/<pid>/ns/ ("user", "mnt",
+// "net", ...); "" when `one_namespace` is not exactly one type.
+absl::string_view ProcNamespaceName(Namespaces one_namespace);
 
 }  // namespace runbox
 

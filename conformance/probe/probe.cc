@@ -149,15 +149,15 @@ json Rlimits(Host& host) {
 }
 
 json NamespaceInodes(Host& host) {
-  static constexpr std::pair<const char*, Namespaces> kTypes[] = {
-      {"pid", Namespaces::kPid},       {"net", Namespaces::kNet},
-      {"mnt", Namespaces::kMount},     {"ipc", Namespaces::kIpc},
-      {"uts", Namespaces::kUts},       {"user", Namespaces::kUser},
-      {"cgroup", Namespaces::kCgroup}, {"time", Namespaces::kTime},
+  static constexpr Namespaces kTypes[] = {
+      Namespaces::kPid,    Namespaces::kNet,  Namespaces::kMount,
+      Namespaces::kIpc,    Namespaces::kUts,  Namespaces::kUser,
+      Namespaces::kCgroup, Namespaces::kTime,
   };
   json out = json::object();
   const Pid self = host.GetPid();
-  for (const auto& [name, type] : kTypes) {
+  for (Namespaces type : kTypes) {
+    const std::string name(ProcNamespaceName(type));
     out[name] = nullptr;
     absl::StatusOr<Fd> fd = host.OpenNamespace(self, type);
     if (!fd.ok()) continue;

@@ -123,7 +123,7 @@ struct ChildPlan {
   bool new_session = false;
   int gate = -1;  // Read one byte from it before exec; anything else: die.
   int gate_write = -1;  // The parent's end, closed first so EOF can come.
-  int uid = -1;  // setresuid/setresgid before exec when >= 0.
+  int uid = -1;         // setresuid/setresgid before exec when >= 0.
   int gid = -1;
 };
 
@@ -264,10 +264,12 @@ int CloseRange(unsigned int lo, unsigned int hi) {
 
   // Raw syscalls: glibc's wrappers would signal other threads, and there
   // are none in this child of clone.
-  if (plan.gid >= 0 && syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0) {
+  if (plan.gid >= 0 &&
+      syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0) {
     ChildFail(report_fd, kStepCredentials, errno);
   }
-  if (plan.uid >= 0 && syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) {
+  if (plan.uid >= 0 &&
+      syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) {
     ChildFail(report_fd, kStepCredentials, errno);
   }
 
@@ -312,31 +314,6 @@ bool ChildrenShareOurPidNamespace() {
     return true;
   }
   return own.st_dev == children.st_dev && own.st_ino == children.st_ino;
-}
-
-// The /proc/<pid>/ns/ entry of one namespace type; nullptr when
-// `one_namespace` is not exactly one.
-const char* NamespaceFileName(Namespaces one_namespace) {
-  switch (one_namespace) {
-    case Namespaces::kUser:
-      return "user";
-    case Namespaces::kMount:
-      return "mnt";
-    case Namespaces::kPid:
-      return "pid";
-    case Namespaces::kNet:
-      return "net";
-    case Namespaces::kIpc:
-      return "ipc";
-    case Namespaces::kUts:
-      return "uts";
-    case Namespaces::kCgroup:
-      return "cgroup";
-    case Namespaces::kTime:
-      return "time";
-    default:
-      return nullptr;
-  }
 }
 
 std::string ProgramName(const std::string& path, const Fd* exec_fd) {
@@ -679,8 +656,8 @@ Uid LinuxHost::GetUid() { return getuid(); }
 Gid LinuxHost::GetGid() { return getgid(); }
 
 absl::StatusOr<Fd> LinuxHost::OpenNamespace(Pid pid, Namespaces one_namespace) {
-  const char* name = NamespaceFileName(one_namespace);
-  if (name == nullptr) {
+  const absl::string_view name = ProcNamespaceName(one_namespace);
+  if (name.empty()) {
     return ErrnoError(EINVAL, absl::StrCat("open namespace of ", pid.value,
                                            ": not exactly one namespace"));
   }

@@ -39,30 +39,6 @@ SignalSet ForwardedSignals() {
 
 namespace {
 
-// The name of a namespace type under /proc/<pid>/ns.
-absl::string_view ProcNamespaceName(Namespaces type) {
-  switch (type) {
-    case Namespaces::kUser:
-      return "user";
-    case Namespaces::kMount:
-      return "mnt";
-    case Namespaces::kPid:
-      return "pid";
-    case Namespaces::kNet:
-      return "net";
-    case Namespaces::kIpc:
-      return "ipc";
-    case Namespaces::kUts:
-      return "uts";
-    case Namespaces::kCgroup:
-      return "cgroup";
-    case Namespaces::kTime:
-      return "time";
-    default:
-      return "";
-  }
-}
-
 // A namespace named by path. `/proc/<pid>/ns/<type>` (what pods and CRI
 // write) is opened through the host's own procfs access rather than
 // whatever the caller's /proc is; any other path (a bind-mounted
