@@ -9,6 +9,7 @@
 #include "runtime/container/container.h"
 #include "runtime/container/container_internal.h"
 #include "runtime/sandbox/cgroups/manager.h"
+#include "runtime/sandbox/control/client.h"
 #include "runtime/sandbox/control/messages.h"
 #include "runtime/sandbox/hooks.h"
 #include "runtime/sandbox/resctrl/resctrl.h"
@@ -41,19 +42,51 @@ absl::Status AwaitExit(Host& host, const ProcessIdentity& identity,
   return absl::OkStatus();
 }
 
+// The supervisor listening on the container's control socket, found as the
+// socket's peer (no record needed: also for an unreadable meta.json), told
+// to destroy the container and awaited through a pidfd opened before the
+// request, so a reused pid cannot be mistaken for it (SIGKILL through that
+// pidfd after the grace period). Nobody listening: OK.
+absl::Status StopPeerSupervisor(RuntimeContext& ctx, const StateStore& store,
+                                absl::string_view id) {
+  absl::StatusOr<Fd> conn =
+      control::ConnectControl(ctx.host, store.layout().ControlSocketPath(id));
+  if (!conn.ok()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(PeerCredentials peer, ctx.host.GetPeerCredentials(*conn));
+  if (peer.pid.value <= 0) return absl::OkStatus();
+  absl::StatusOr<Fd> pidfd = ctx.host.PidfdOpen(peer.pid);
+  if (!pidfd.ok()) {
+    return IsErrno(pidfd, ESRCH) ? absl::OkStatus() : pidfd.status();
+  }
+  (void)control::Call(ctx.host, *conn,
+                      control::MakeRequest(control::Op::kDestroy), {}, nullptr,
+                      kDestroyGrace);
+  conn->Reset();
+  PollFd poll{&*pidfd, PollEvents::kIn};
+  ASSIGN_OR_RETURN(int ready,
+                   ctx.host.Poll(absl::MakeSpan(&poll, 1), kDestroyGrace));
+  if (ready == 0) {
+    (void)ctx.host.PidfdSendSignal(*pidfd, Signal::kKill);
+    RETURN_IF_ERROR(
+        ctx.host.Poll(absl::MakeSpan(&poll, 1), std::nullopt).status());
+  }
+  // Ours to reap when this process created it (`run`); ECHILD otherwise.
+  (void)ctx.host.Wait(peer.pid, WaitFlags::kNoHang);
+  return absl::OkStatus();
+}
+
 // Asks the supervisor to kill the container and waits for it to go;
 // SIGKILL if it does not answer or does not go. init dies with it (its
 // parent-death signal), and with init every process of its pid namespace.
+// The supervisor is asked through the control socket and awaited as that
+// socket's peer (StopPeerSupervisor), whatever the record says; then the
+// recorded one, if it is another process still alive (its socket gone), is
+// killed. A record whose supervisor field is wrong (a corrupt meta.json
+// that still parses) thus stops the real one, not nothing.
 absl::Status StopSupervisor(RuntimeContext& ctx, const StateStore& store,
                             const Meta& meta) {
+  RETURN_IF_ERROR(StopPeerSupervisor(ctx, store, meta.id));
   if (!meta.supervisor) return absl::OkStatus();
-  absl::Status asked =
-      internal::CallSupervisor(ctx, store, meta.id,
-                               control::MakeRequest(control::Op::kDestroy))
-          .status();
-  if (asked.ok() && AwaitExit(ctx.host, *meta.supervisor, kDestroyGrace).ok()) {
-    return absl::OkStatus();
-  }
   ASSIGN_OR_RETURN(bool alive, IsAlive(ctx.host, *meta.supervisor));
   if (alive) (void)ctx.host.Kill(meta.supervisor->pid, Signal::kKill);
   return AwaitExit(ctx.host, *meta.supervisor, std::nullopt);
@@ -96,7 +129,18 @@ absl::Status Delete(RuntimeContext& ctx, absl::string_view id, bool force) {
       return store.Destroy(id,
                            force ? DestroyMode::kForce : DestroyMode::kNormal);
     }
-    if (!loaded.ok()) return loaded.status();
+    if (!loaded.ok()) {
+      if (!force) return loaded.status();
+      // A corrupt record: stop what answers for the container and remove
+      // its state. The cgroups and Intel RDT group it recorded, and its
+      // poststop hooks, are not known any more.
+      ctx.warn(absl::StrCat(
+          "container \"", id, "\": removing unreadable state (",
+          loaded.status().message(), "); its cgroups are not removed"));
+      RETURN_IF_ERROR(StopPeerSupervisor(ctx, store, id));
+      lock->Release();
+      return store.Destroy(id, DestroyMode::kForce);
+    }
     Meta& meta = *loaded;
     ASSIGN_OR_RETURN(internal::LiveStatus live,
                      internal::CurrentStatus(ctx, store, meta));
@@ -108,15 +152,24 @@ absl::Status Delete(RuntimeContext& ctx, absl::string_view id, bool force) {
           "cannot delete container ", id,
           " that is not stopped: ", ContainerStatusName(live.status)));
     }
-    if (live.status != ContainerStatus::kStopped) {
+    // With force also when the record says stopped: a corrupt record may
+    // name a dead supervisor while the real one still answers its socket.
+    if (force || live.status != ContainerStatus::kStopped) {
       RETURN_IF_ERROR(StopSupervisor(ctx, store, meta));
     }
     // What create planned, whether or not it got to make it: a killed
     // create's cgroups go too. A cgroup that cannot go keeps the record, so
     // a later delete can retry.
-    RETURN_IF_ERROR(Annotate(
-        cgroups::CgroupManager::RemovePaths(ctx.host, meta.planned_cgroups),
-        "remove cgroups"));
+    // With force, a path RemovePaths refuses (InvalidArgument: not below a
+    // cgroup mount, e.g. a corrupt record) can never go; warn and go on.
+    absl::Status removed =
+        cgroups::CgroupManager::RemovePaths(ctx.host, meta.planned_cgroups);
+    if (force && absl::IsInvalidArgument(removed)) {
+      ctx.warn(absl::StrCat("container \"", id,
+                            "\": cgroups not removed: ", removed.message()));
+    } else {
+      RETURN_IF_ERROR(Annotate(removed, "remove cgroups"));
+    }
     // The Intel RDT group runbox made for it (a pre-configured one stays).
     if (meta.resctrl_owned) {
       RETURN_IF_ERROR(resctrl::RemoveGroup(ctx.host, meta.resctrl_group));

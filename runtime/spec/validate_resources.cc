@@ -1,6 +1,7 @@
 // Checks on `linux.resources` (config-linux.md "Control groups") that need
 // no host access. Whether a controller exists, and cgroup v1 versus v2
 // differences, are decided where the cgroup is written.
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -129,6 +130,14 @@ absl::Status ValidateResources(const Resources& resources,
     }
   }
   for (const auto& [device, limits] : resources.rdma) {
+    // rdma.max takes "<device> hca_handle=N hca_object=M" lines: a name
+    // with a space or a newline would be read as other fields or lines.
+    if (device.empty() || std::any_of(device.begin(), device.end(), [](char c) {
+          return static_cast<unsigned char>(c) <= ' ' || c == '\x7f';
+        })) {
+      return SpecError(JsonKey(JsonField(path, "rdma"), device),
+                       "is not an RDMA device name");
+    }
     // "You MUST specify at least one of the hcaHandles or hcaObjects."
     if (!limits.hca_handles.has_value() && !limits.hca_objects.has_value()) {
       return SpecError(JsonKey(JsonField(path, "rdma"), device),

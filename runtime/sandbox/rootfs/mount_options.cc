@@ -103,7 +103,19 @@ constexpr PropagationWord kPropagationWords[] = {
 MountOptions ParseMountOptions(const std::vector<std::string>& options) {
   MountOptions out;
   std::vector<absl::string_view> data;
-  for (const std::string& option : options) {
+  // An element holding several comma-separated words ("ro,nosuid") is read
+  // word by word, as `mount`(8) reads -o: passed whole as data, its flag
+  // words would reach the file system, which either refuses them or sets
+  // the flag behind the parser's back. Unknown words are joined back
+  // unchanged, so data such as context="...:c1,c2" is kept as written.
+  std::vector<absl::string_view> words;
+  for (const std::string& element : options) {
+    for (absl::string_view word :
+         absl::StrSplit(element, ',', absl::SkipEmpty())) {
+      words.push_back(word);
+    }
+  }
+  for (absl::string_view option : words) {
     bool known = false;
     for (const FlagWord& f : kFlagWords) {
       if (option != f.word) continue;
