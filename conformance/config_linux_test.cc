@@ -71,15 +71,6 @@ void DropNamespaces(nlohmann::json& config,
   }
 }
 
-// The probe's mount entry at `target`, or null.
-nlohmann::json MountAt(const nlohmann::json& report, absl::string_view target) {
-  nlohmann::json found;
-  for (const nlohmann::json& m : report["mounts"]) {
-    if (m.value("target", "") == target) found = m;  // The top one.
-  }
-  return found;
-}
-
 bool HasOption(const nlohmann::json& mount, absl::string_view option) {
   if (!mount.is_object() || !mount["options"].is_array()) return false;
   for (const nlohmann::json& o : mount["options"]) {

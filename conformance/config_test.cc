@@ -44,24 +44,6 @@ constexpr char kId[] = "cfg";
 // What the tests put in a file the probe reads back.
 constexpr char kMarker[] = "marker-content";
 
-// The probe with `args` as the container's process.
-Json ProbeConfig(const std::vector<std::string>& probe_args = {}) {
-  std::vector<std::string> args = {std::string(kProbeInContainer)};
-  args.insert(args.end(), probe_args.begin(), probe_args.end());
-  return DefaultConfig(args);
-}
-
-// The mount entry of a probe report at `target`, or null.
-Json MountAt(const Json& report, absl::string_view target) {
-  if (!report.contains("mounts") || !report["mounts"].is_array()) return {};
-  Json found;
-  for (const Json& m : report["mounts"]) {
-    // The last one: a mount stacked on another hides it.
-    if (m.value("target", "") == target) found = m;
-  }
-  return found;
-}
-
 // Where in the probe's mount list the (first) mount at `target` is; -1 if
 // absent.
 int MountIndex(const Json& report, absl::string_view target) {

@@ -101,6 +101,21 @@ nlohmann::json DefaultConfig(const std::vector<std::string>& args) {
   return nlohmann::json::parse(spec::SerializeConfig(config));
 }
 
+nlohmann::json ProbeConfig(const std::vector<std::string>& probe_args) {
+  std::vector<std::string> args = {std::string(kProbeInContainer)};
+  args.insert(args.end(), probe_args.begin(), probe_args.end());
+  return DefaultConfig(args);
+}
+
+nlohmann::json MountAt(const nlohmann::json& report, absl::string_view target) {
+  nlohmann::json found;
+  if (!report.contains("mounts") || !report["mounts"].is_array()) return found;
+  for (const nlohmann::json& m : report["mounts"]) {
+    if (m.value("target", "") == target) found = m;
+  }
+  return found;
+}
+
 absl::Status MakeBundle(const DualHost& env, Host& host,
                         const std::string& bundle,
                         const nlohmann::json& config) {

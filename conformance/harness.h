@@ -56,6 +56,13 @@ absl::Status MakeBundle(const DualHost& env, Host& host,
 // The probe's path inside a bundle's rootfs.
 inline constexpr absl::string_view kProbeInContainer = "/probe";
 
+// DefaultConfig running the probe with `probe_args`.
+nlohmann::json ProbeConfig(const std::vector<std::string>& probe_args = {});
+
+// The mount entry of a probe report at `target` (the top one, when mounts
+// are stacked there), or null.
+nlohmann::json MountAt(const nlohmann::json& report, absl::string_view target);
+
 // Runs `runbox --root ROOT run --bundle BUNDLE ID` in the foreground for a
 // fresh bundle under `dir` whose process.args are ["/probe", probe_args...]
 // (the rest of `config` as given) and parses the probe's report from the

@@ -36,23 +36,6 @@ using Json = nlohmann::json;
 
 constexpr char kMarker[] = "marker-content";
 
-// The probe with `probe_args` as the container's process.
-Json ProbeConfig(const std::vector<std::string>& probe_args = {}) {
-  std::vector<std::string> args = {std::string(kProbeInContainer)};
-  args.insert(args.end(), probe_args.begin(), probe_args.end());
-  return DefaultConfig(args);
-}
-
-// The (top) mount entry of a probe report at `target`, or null.
-Json MountAt(const Json& report, absl::string_view target) {
-  if (!report.contains("mounts") || !report["mounts"].is_array()) return {};
-  Json found;
-  for (const Json& m : report["mounts"]) {
-    if (m.value("target", "") == target) found = m;
-  }
-  return found;
-}
-
 std::vector<std::string> OptionsOf(const Json& mount) {
   std::vector<std::string> out;
   if (mount.is_object() && mount["options"].is_array()) {
