@@ -34,6 +34,7 @@
 #include "runtime/testing/cli_runner.h"
 #include "runtime/testing/dual_host.h"
 #include "runtime/testing/fake_programs.h"
+#include "runtime/testing/recorder_run.h"
 
 namespace runbox::conformance {
 namespace {
@@ -205,97 +206,18 @@ class RuntimeSpecTest : public ConformanceTest {
  protected:
   void SetUp() override {
     ConformanceTest::SetUp();
-    env().RegisterProgram(
-        std::string(kHookRecorderProgram),
-        FakeHookRecorder(
-            {.argv_of = [this](Host&, Pid pid) { return FakeArgvOf(pid); }}),
-        RunfilePath("runtime/testing/hook_recorder"));
+    recorder_.RegisterHookRecorder();
   }
 
   void Run(DualHostBody body) {
-    if (!IsFake()) {
-      LinuxHost linux_host;
-      if (std::optional<std::string> reason = NeedsRoot(linux_host)) {
-        GTEST_SKIP() << *reason;
-      }
-      env().Run(std::move(body));
-      return;
-    }
-    std::unique_ptr<fake::FakeKernel> kernel = env().NewFakeKernel();
-    kernel_ = kernel.get();
-    const std::string dir = "/tmp/runtime-conformance";
-    Pid pid = kernel->StartFunction(
-        [&](Host& host) -> int {
-          absl::Status made = MakeDirs(host, Fd::Cwd(), dir, 0755);
-          if (!made.ok()) {
-            ADD_FAILURE() << "fake: make " << dir << ": " << made;
-            return 1;
-          }
-          body(host, dir);
-          return 0;
-        },
-        "runtime_test_body");
-    std::optional<ExitStatus> status =
-        RunFakeUntilExit(*kernel, pid, env().seed());
-    if (status.has_value()) {
-      EXPECT_EQ(*status, ExitStatus::Exited(0))
-          << "the body's simulated process ended with " << ToString(*status)
-          << "; " << env().ReplayHint(env().seed());
-    }
-    kernel.reset();
-    kernel_ = nullptr;
+    recorder_.Run(std::move(body), "/tmp/runtime-conformance");
   }
-
-  std::vector<std::string> FakeArgvOf(Pid pid) const {
-    if (kernel_ == nullptr) return {};
-    for (const fake::ProcessInfo& p : kernel_->Processes()) {
-      if (p.pid == pid && !p.zombie) return p.argv;
-    }
-    return {};
-  }
-
-  // Live processes whose command line mentions `needle`, as "pid: argv".
   std::vector<std::pair<Pid, std::string>> ProcessesMentioning(
       Host& host, absl::string_view needle) const {
-    std::vector<std::pair<Pid, std::string>> found;
-    auto consider = [&](Pid pid, const std::vector<std::string>& argv) {
-      std::string line = absl::StrJoin(argv, " ");
-      if (absl::StrContains(line, needle)) {
-        found.push_back({pid, absl::StrCat(pid.value, ": ", line)});
-      }
-    };
-    if (kernel_ != nullptr) {
-      for (const fake::ProcessInfo& p : kernel_->Processes()) {
-        if (!p.zombie) consider(p.pid, p.argv);
-      }
-      return found;
-    }
-    std::optional<std::vector<std::string>> names = DirNames(host, "/proc");
-    EXPECT_TRUE(names.has_value());
-    if (!names.has_value()) return found;
-    for (const std::string& name : *names) {
-      int pid = 0;
-      if (!absl::SimpleAtoi(name, &pid)) continue;
-      consider(Pid{pid}, ProcCmdline(host, Pid{pid}));
-    }
-    return found;
+    return recorder_.ProcessesMentioning(host, needle);
   }
-
-  // No process of the test is left (a process killed just now gets up to
-  // 5 seconds, by its pidfd, to go).
   void ExpectNoProcessLeft(Host& host, absl::string_view needle) const {
-    for (const auto& [pid, line] : ProcessesMentioning(host, needle)) {
-      absl::StatusOr<Fd> pidfd = host.PidfdOpen(pid);
-      if (!pidfd.ok()) continue;
-      PollFd exited{&*pidfd, PollEvents::kIn};
-      (void)host.Poll(absl::MakeSpan(&exited, 1), absl::Seconds(5));
-    }
-    std::vector<std::string> left;
-    for (const auto& [pid, line] : ProcessesMentioning(host, needle)) {
-      left.push_back(line);
-    }
-    EXPECT_THAT(left, IsEmpty())
-        << "processes left behind:\n  " << absl::StrJoin(left, "\n  ");
+    recorder_.ExpectNoProcessLeft(host, needle);
   }
 
   static std::string Root(const std::string& dir) {
@@ -487,7 +409,7 @@ class RuntimeSpecTest : public ConformanceTest {
     EXPECT_EQ(StatusOf(host, dir), "created");
   }
 
-  fake::FakeKernel* kernel_ = nullptr;
+  RecorderRun recorder_{env()};
 };
 
 // Suites named after runtime.md's sections.

@@ -31,6 +31,7 @@
 #include "runtime/testing/cli_runner.h"
 #include "runtime/testing/dual_host.h"
 #include "runtime/testing/fake_programs.h"
+#include "runtime/testing/recorder_run.h"
 
 namespace runbox {
 namespace {
@@ -202,105 +203,20 @@ class HooksTest : public DualHostTest {
  protected:
   void SetUp() override {
     RegisterRunboxAndBusybox(env());
-    env().RegisterProgram(
-        std::string(kHookRecorderProgram),
-        FakeHookRecorder(
-            {.argv_of = [this](Host&, Pid pid) { return FakeArgvOf(pid); }}),
-        RunfilePath("runtime/testing/hook_recorder"));
+    recorder_.RegisterHookRecorder();
   }
 
   // env().Run, except that on the fake the test drives the kernel itself,
-  // so the body and the recorder can list its processes (kernel_).
+  // so the body and the recorder can list its processes.
   void Run(DualHostBody body) {
-    if (!IsFake()) {
-      if (LinuxHost().GetUid() != 0) GTEST_SKIP() << "needs root on Linux";
-      env().Run(std::move(body));
-      return;
-    }
-    std::unique_ptr<fake::FakeKernel> kernel = env().NewFakeKernel();
-    kernel_ = kernel.get();
-    const std::string dir = "/tmp/hooks-test";
-    Pid pid = kernel->StartFunction(
-        [&](Host& host) -> int {
-          absl::Status made = MakeDirs(host, Fd::Cwd(), dir, 0755);
-          if (!made.ok()) {
-            ADD_FAILURE() << "fake: make " << dir << ": " << made;
-            return 1;
-          }
-          body(host, dir);
-          return 0;
-        },
-        "hooks_test_body");
-    std::optional<ExitStatus> status =
-        RunFakeUntilExit(*kernel, pid, env().seed());
-    if (status.has_value()) {
-      EXPECT_EQ(*status, ExitStatus::Exited(0))
-          << "the body's simulated process ended with " << ToString(*status)
-          << "; " << env().ReplayHint(env().seed());
-    }
-    kernel.reset();
-    kernel_ = nullptr;
+    recorder_.Run(std::move(body), "/tmp/hooks-test");
   }
-
-  // The fake's view of a live process's argv, for the recorder.
-  std::vector<std::string> FakeArgvOf(Pid pid) const {
-    if (kernel_ == nullptr) return {};
-    for (const fake::ProcessInfo& p : kernel_->Processes()) {
-      if (p.pid == pid && !p.zombie) return p.argv;
-    }
-    return {};
-  }
-
-  // Live processes whose command line mentions `needle` (the test's
-  // directory: supervisors and inits name the root and the bundle, hooks
-  // the recorder's path), as "pid: argv".
   std::vector<std::pair<Pid, std::string>> ProcessesMentioning(
       Host& host, absl::string_view needle) const {
-    std::vector<std::pair<Pid, std::string>> found;
-    auto consider = [&](Pid pid, const std::vector<std::string>& argv) {
-      std::string line = absl::StrJoin(argv, " ");
-      if (absl::StrContains(line, needle)) {
-        found.push_back({pid, absl::StrCat(pid.value, ": ", line)});
-      }
-    };
-    if (kernel_ != nullptr) {
-      for (const fake::ProcessInfo& p : kernel_->Processes()) {
-        if (!p.zombie) consider(p.pid, p.argv);
-      }
-      return found;
-    }
-    absl::StatusOr<Fd> proc =
-        host.OpenAt(Fd::Cwd(), "/proc", {.flags = OpenFlags::kDirectory});
-    EXPECT_OK(proc.status());
-    if (!proc.ok()) return found;
-    absl::StatusOr<std::vector<DirEntry>> entries = host.ReadDir(*proc);
-    EXPECT_OK(entries.status());
-    if (!entries.ok()) return found;
-    for (const DirEntry& entry : *entries) {
-      int pid = 0;
-      if (!absl::SimpleAtoi(entry.name, &pid)) continue;
-      // A zombie's command line reads empty.
-      consider(Pid{pid}, ProcCmdline(host, Pid{pid}));
-    }
-    return found;
+    return recorder_.ProcessesMentioning(host, needle);
   }
-
-  // Expects that no process of the test is left. A process killed just
-  // now (init, by its parent-death signal) may take a moment to go: each
-  // one found gets up to 5 seconds, by its pidfd, before it counts.
   void ExpectNoProcessLeft(Host& host, const std::string& dir) const {
-    for (const auto& [pid, line] : ProcessesMentioning(host, dir)) {
-      absl::StatusOr<Fd> pidfd = host.PidfdOpen(pid);
-      if (!pidfd.ok()) continue;
-      PollFd exited{&*pidfd, PollEvents::kIn};
-      (void)host.Poll(absl::MakeSpan(&exited, 1), absl::Seconds(5));
-    }
-    std::vector<std::string> left;
-    for (const auto& [pid, line] : ProcessesMentioning(host, dir)) {
-      left.push_back(line);
-    }
-    EXPECT_THAT(left, IsEmpty())
-        << "processes left behind:\n  " << absl::StrJoin(left, "\n  ");
+    recorder_.ExpectNoProcessLeft(host, dir);
   }
 
   // Runs `runbox --root DIR/state ARGS...` with kCanary added to
@@ -452,7 +368,7 @@ class HooksTest : public DualHostTest {
     EXPECT_EQ(StatusOf(host, dir), "created");
   }
 
-  fake::FakeKernel* kernel_ = nullptr;
+  RecorderRun recorder_{env()};
 };
 
 // runtime.md "Lifecycle": create runs prestart, createRuntime and
