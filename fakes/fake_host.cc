@@ -33,8 +33,11 @@ Process* FakeHost::Enter(absl::string_view call) {
   return p;
 }
 
+// EOWNERDEAD, not EINTR: the dying process's destructors may sit in
+// loops that retry EINTR (as they must on Linux) and would spin forever.
+// Nothing retries "owner died".
 absl::Status FakeHost::DeadError() {
-  return ErrnoError(EINTR, "fake: the calling process is exiting");
+  return ErrnoError(EOWNERDEAD, "fake: the calling process is exiting");
 }
 
 absl::Status FakeHost::AfterEffect(Process& self, absl::Status status) {

@@ -9,12 +9,13 @@
 //
 // A process that dies (exit, fatal signal, kill at call k) makes no further
 // host calls: its fiber unwinds by a private exception type, caught at the
-// fiber's entry, while every host call it makes meanwhile fails (EINTR) with
-// no effect. Exec unwinds the old program the same way. So runtime code must
-// never `catch (...)` (catching std::exception is fine). A process killed
-// while inside a host call made from a destructor cannot unwind (destructors
-// are noexcept): its fiber is abandoned, with a note on stderr, and the
-// destructors of its outer frames never run (their memory stays allocated).
+// fiber's entry, while every host call it makes meanwhile fails (EOWNERDEAD,
+// which no caller retries) with no effect. Exec unwinds the old program the
+// same way. So runtime code must never `catch (...)` (catching std::exception
+// is fine). A process killed while inside a host call made from a destructor
+// cannot unwind (destructors are noexcept): its fiber is abandoned, with a note
+// on stderr, and the destructors of its outer frames never run (their memory
+// stays allocated).
 //
 // Not modelled (calls fail kUnimplemented or the gap is documented where it
 // lives): job control (stop signals act as ignored), process groups, file

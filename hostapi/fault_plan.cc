@@ -768,6 +768,7 @@ bool FaultPlan::Fires(const FaultRule& rule, HostCall call) {
 FaultDecision FaultPlan::OnCall(HostCall call, Pid pid) {
   ++call_count_;
   ++calls_of_[static_cast<int>(call)];
+  if (record_kinds_) call_kinds_.push_back(call);
   FaultDecision decision;
   decision.call_number = call_count_;
   decision.call = call;

@@ -337,6 +337,12 @@ class FaultPlan {
   }
   const std::vector<FiredFault>& fired() const { return fired_; }
 
+  // Keeps the kind of every call from now on (call_kinds()[n - 1] is call
+  // n's), so a sweep can learn which call it will fault at k from a
+  // fault-free run of the same seed.
+  void RecordCallKinds() { record_kinds_ = true; }
+  const std::vector<HostCall>& call_kinds() const { return call_kinds_; }
+
   // FNV-1a over (pid, call, result) of every OnResult, in order: equal
   // hashes mean equal call sequences. Same value on every machine.
   uint64_t TraceHash() const { return trace_hash_; }
@@ -374,6 +380,8 @@ class FaultPlan {
   std::vector<FiredFault> fired_;
   uint64_t trace_hash_;
   std::deque<CallRecord> tail_;
+  bool record_kinds_ = false;
+  std::vector<HostCall> call_kinds_;
 };
 
 }  // namespace runbox

@@ -152,6 +152,16 @@ TEST(FaultPlanTest, CountsEveryCallAndKind) {
   EXPECT_EQ(plan.CallsOf(HostCall::kRead), 0u);
 }
 
+TEST(FaultPlanTest, RecordsCallKindsOnlyOnceAsked) {
+  FaultPlan plan;
+  plan.OnCall(HostCall::kRead, Pid{1});
+  plan.RecordCallKinds();
+  plan.OnCall(HostCall::kWrite, Pid{1});
+  plan.OnCall(HostCall::kFsync, Pid{2});
+  EXPECT_THAT(plan.call_kinds(),
+              ::testing::ElementsAre(HostCall::kWrite, HostCall::kFsync));
+}
+
 TEST(FaultPlanTest, AfterCallFailsEveryLaterCallOfTheKinds) {
   FaultPlan plan;
   plan.Add(FaultRule::AfterCall(2, {HostCall::kWrite, HostCall::kFsync},

@@ -118,6 +118,19 @@ void FileSystem::PowerLoss() {
   }
 }
 
+void FileSystem::SyncAll() {
+  for (const std::weak_ptr<Inode>& weak : impl_->inodes) {
+    InodeRef inode = weak.lock();
+    if (!inode || inode->memfd) continue;
+    if (inode->is_dir()) {
+      inode->SyncEntries();
+    } else {
+      inode->SyncData();
+    }
+    inode->SyncMetadata();
+  }
+}
+
 namespace {
 
 void DebugTree(const Inode& dir, int depth, std::string& out) {

@@ -135,6 +135,9 @@ class FileSystem {
   // fsync/fdatasync). Callers must have dropped every open description
   // first (the kernel kills all processes before this).
   void PowerLoss();
+  // `sync`(2): makes every file's data and metadata and every directory's
+  // entries durable (test set-up that must survive PowerLoss).
+  void SyncAll();
 
   // A listing of the tree for test failure messages.
   std::string DebugString() const;

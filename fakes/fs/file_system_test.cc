@@ -690,6 +690,15 @@ TEST_F(FileSystemTest, RootStartsDurableAndUnsyncedEntriesVanish) {
   EXPECT_TRUE(Exists("/"));
 }
 
+TEST_F(FileSystemTest, SyncAllMakesEverythingDurable) {
+  ASSERT_OK(Mkdir("/d"));
+  WriteFile("/d/f", "data");
+  fs_.SyncAll();
+  WriteFile("/d/f", "later");
+  fs_.PowerLoss();
+  EXPECT_EQ(ReadFile("/d/f"), "data");
+}
+
 TEST_F(FileSystemTest, FsyncedDataWithoutDirFsyncIsGone) {
   ASSERT_OK(Mkdir("/d"));
   SyncDir("/");

@@ -16,10 +16,22 @@
 #include "hostapi/fd.h"
 #include "hostapi/files.h"
 #include "hostapi/host.h"
+#include "hostapi/status.h"
 
 namespace runbox {
 
 inline constexpr size_t kUnbounded = std::numeric_limits<size_t>::max();
+
+// Calls `call` (returning a Status or StatusOr) until it does not fail with
+// EINTR, the one errno that means "nothing happened, ask again" for every
+// blocking call.
+template <typename Call>
+auto RetryOnEintr(Call&& call) {
+  while (true) {
+    auto result = call();
+    if (!IsErrno(result, EINTR)) return result;
+  }
+}
 
 // Reads `fd` from its current offset to end of file, retrying EINTR. Fails
 // with EFBIG (kOutOfRange) once more than `max_bytes` arrive, so a hostile

@@ -237,11 +237,26 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
         internal::RunPoststopHooks(ctx, meta, loaded.config);
       }
       lock.Release();
-      (void)cgroups::CgroupManager::RemovePaths(host, meta.planned_cgroups);
+      // Tried twice: a transient failure (EMFILE, ENOMEM) passes. Cgroups
+      // that still cannot go keep the record, which names them, so that
+      // `delete --force` can; without it they would leak unseen.
+      absl::Status removed =
+          cgroups::CgroupManager::RemovePaths(host, meta.planned_cgroups);
+      if (!removed.ok()) {
+        removed =
+            cgroups::CgroupManager::RemovePaths(host, meta.planned_cgroups);
+      }
+      if (!removed.ok()) {
+        ctx.warn(absl::StrCat("container \"", request.id,
+                              "\": cgroups not removed (", removed.message(),
+                              "); `runbox delete --force ", request.id,
+                              "` removes them"));
+        return;
+      }
       if (meta.resctrl_owned) {
         (void)resctrl::RemoveGroup(host, meta.resctrl_group);
       }
-      (void)store.Destroy(request.id, DestroyMode::kForce);
+      (void)store.DestroyIncarnation(lock, DestroyMode::kForce);
     };
     // The config this container is created with, kept beside meta.json:
     // delete, exec and update read it, never the bundle's again (runtime.md

@@ -109,10 +109,36 @@ void RunCreatedPoststopHooks(RuntimeContext& ctx, StateStore& store,
   internal::RunPoststopHooks(ctx, meta, *config);
 }
 
+// Removes the state directory of `id`, which had no meta.json when this
+// delete looked, unless one appeared since: a create between its mkdir and
+// its container lock shows such a directory for a moment, and by the time
+// both locks are ours it has saved its record and started its supervisor,
+// which removing the directory would leave running, with its cgroups, and
+// nothing to find them by. Returns whether the directory went (false: the
+// caller deletes the container it now is).
+absl::StatusOr<bool> DestroyRecordless(RuntimeContext& ctx, StateStore& store,
+                                       absl::string_view id, bool force) {
+  absl::StatusOr<std::pair<RootLock, ContainerLock>> locks =
+      store.LockRootAndContainer(id);
+  absl::Status s = locks.status();
+  if (locks.ok()) {
+    absl::StatusOr<FileStat> meta = ctx.host.StatAt(
+        locks->second.dir(), StateLayout::kMetaFile, FollowSymlinks::kNoFollow);
+    if (meta.ok()) return false;
+    // Only ENOENT says there is no record; any other error may hide one.
+    if (!IsErrno(meta, ENOENT)) return meta.status();
+    s = store.DestroyLocked(locks->first, locks->second);
+  }
+  if (absl::IsNotFound(s) && force) return true;
+  RETURN_IF_ERROR(s);
+  return true;
+}
+
 }  // namespace
 
 absl::Status Delete(RuntimeContext& ctx, absl::string_view id, bool force) {
   const std::string context = absl::StrCat("delete container \"", id, "\"");
+  bool again = false;
   absl::Status status = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(StateStore store, internal::OpenStore(ctx));
     absl::StatusOr<ContainerLock> lock =
@@ -124,13 +150,35 @@ absl::Status Delete(RuntimeContext& ctx, absl::string_view id, bool force) {
     absl::StatusOr<Meta> loaded = store.LoadLocked(*lock);
     if (absl::IsNotFound(loaded.status())) {
       // A directory without meta.json: what a create killed before its
-      // first save leaves. Nothing was started; Destroy sweeps it.
+      // first save leaves. Nothing was started; Destroy sweeps it. Unless
+      // a supervisor answers the control socket after all (the record was
+      // there, its read said otherwise): a forced delete stops it, a plain
+      // one leaves the live container alone.
+      if (force) {
+        RETURN_IF_ERROR(StopPeerSupervisor(ctx, store, id));
+      } else if (control::ConnectControl(ctx.host,
+                                         store.layout().ControlSocketPath(id))
+                     .ok()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "container \"", id,
+            "\" has a live supervisor but no readable record (",
+            loaded.status().message(), "); delete it with --force"));
+      }
       lock->Release();
-      return store.Destroy(id,
-                           force ? DestroyMode::kForce : DestroyMode::kNormal);
+      ASSIGN_OR_RETURN(bool destroyed,
+                       DestroyRecordless(ctx, store, id, force));
+      // Else a create saved its record meanwhile: delete that container.
+      again = !destroyed;
+      return absl::OkStatus();
     }
     if (!loaded.ok()) {
-      if (!force) return loaded.status();
+      // Only a record that was read and is corrupt (or is no file to read)
+      // is given up: one that failed to read (EIO, EINTR, ENOMEM...) is
+      // still there, with the cgroups it names, for the next try.
+      const int err = ErrnoOf(loaded.status());
+      if (!force || (err != 0 && err != EISDIR && err != ELOOP)) {
+        return loaded.status();
+      }
       // A corrupt record: stop what answers for the container and remove
       // its state. The cgroups and Intel RDT group it recorded, and its
       // poststop hooks, are not known any more.
@@ -139,7 +187,7 @@ absl::Status Delete(RuntimeContext& ctx, absl::string_view id, bool force) {
           loaded.status().message(), "); its cgroups are not removed"));
       RETURN_IF_ERROR(StopPeerSupervisor(ctx, store, id));
       lock->Release();
-      return store.Destroy(id, DestroyMode::kForce);
+      return store.DestroyIncarnation(*lock, DestroyMode::kForce);
     }
     Meta& meta = *loaded;
     ASSIGN_OR_RETURN(internal::LiveStatus live,
@@ -179,9 +227,10 @@ absl::Status Delete(RuntimeContext& ctx, absl::string_view id, bool force) {
     // must go first (a second flock of the same directory would wait on
     // this one).
     lock->Release();
-    return store.Destroy(id,
-                         force ? DestroyMode::kForce : DestroyMode::kNormal);
+    return store.DestroyIncarnation(
+        *lock, force ? DestroyMode::kForce : DestroyMode::kNormal);
   }();
+  if (status.ok() && again) return Delete(ctx, id, force);
   return Annotate(status, context);
 }
 

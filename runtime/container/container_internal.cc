@@ -22,12 +22,32 @@ absl::StatusOr<StateStore> OpenStore(RuntimeContext& ctx) {
   return StateStore::Open(ctx.host, StateLayout(ctx.root));
 }
 
+namespace {
+
+// Whether a create holds the container's lock: a probe with a description
+// of its own, shared and without waiting. A caller that holds the lock
+// itself sees a live creator (its own lock conflicts): it is mid-operation
+// on the container and "creating" is the safe answer.
+bool CreatorAlive(RuntimeContext& ctx, const Fd& dir) {
+  absl::StatusOr<Fd> probe =
+      ctx.host.OpenAt(dir, ".", {.flags = OpenFlags::kDirectory});
+  if (!probe.ok()) return true;
+  const absl::Status locked =
+      ctx.host.Flock(*probe, LockOp::kShared, LockWait::kTry);
+  (void)ctx.host.Close(*std::move(probe));
+  return !locked.ok();
+}
+
+}  // namespace
+
 absl::StatusOr<LiveStatus> CurrentStatus(RuntimeContext& ctx, StateStore& store,
                                          const Meta& meta) {
   LiveStatus live{meta.status, std::nullopt};
   if (meta.status == ContainerStatus::kStopped) return live;
   absl::StatusOr<Fd> dir = ctx.host.OpenAt(store.root_dir(), meta.id,
                                            {.flags = OpenFlags::kDirectory});
+  // Deleted since its record was read: as if it had never been found.
+  if (IsErrno(dir, ENOENT)) return ContainerNotFoundError(meta.id);
   if (!dir.ok()) return dir.status();
   ASSIGN_OR_RETURN(live.exit, ReadExitRecord(ctx.host, *dir));
   if (live.exit) {
@@ -35,14 +55,59 @@ absl::StatusOr<LiveStatus> CurrentStatus(RuntimeContext& ctx, StateStore& store,
     return live;
   }
   if (!meta.supervisor) {
-    // A create that died before it spawned anything.
-    if (meta.status == ContainerStatus::kCreating)
+    // Creating and no supervisor yet: a create still at work holds the
+    // container lock; one that died before it spawned anything does not
+    // (its lock died with it), and is stopped for good.
+    if (meta.status == ContainerStatus::kCreating && !CreatorAlive(ctx, *dir)) {
       live.status = ContainerStatus::kStopped;
+    }
     return live;
   }
   ASSIGN_OR_RETURN(bool alive, IsAlive(ctx.host, *meta.supervisor));
-  if (!alive) live.status = ContainerStatus::kStopped;
+  if (!alive) {
+    live.status = ContainerStatus::kStopped;
+    return live;
+  }
+  if (meta.status == ContainerStatus::kCreated ||
+      meta.status == ContainerStatus::kRunning ||
+      meta.status == ContainerStatus::kPaused) {
+    live.status = SupervisorStatus(ctx, store, meta.id).value_or(meta.status);
+  }
   return live;
+}
+
+std::optional<ContainerStatus> SupervisorStatus(RuntimeContext& ctx,
+                                                const StateStore& store,
+                                                absl::string_view id) {
+  // A supervisor busy with a long request (poststart hooks) is not waited
+  // for: the record's status is the best answer then.
+  constexpr absl::Duration kStateTimeout = absl::Seconds(2);
+  absl::StatusOr<Fd> conn =
+      control::ConnectControl(ctx.host, store.layout().ControlSocketPath(id));
+  // Alive but no longer listening, or closing the connection unanswered:
+  // it is on its way out (told to destroy the container), and so is the
+  // container.
+  if (IsErrno(conn, ECONNREFUSED) || IsErrno(conn, ENOENT)) {
+    return ContainerStatus::kStopped;
+  }
+  if (!conn.ok()) return std::nullopt;
+  absl::StatusOr<control::Response> reply =
+      control::Call(ctx.host, *conn, control::MakeRequest(control::Op::kState),
+                    {}, nullptr, kStateTimeout);
+  const bool hung_up =
+      (absl::IsUnavailable(reply.status()) && ErrnoOf(reply) == 0) ||
+      IsErrno(reply, ECONNRESET) || IsErrno(reply, EPIPE);
+  if (hung_up) {
+    return ContainerStatus::kStopped;
+  }
+  if (!reply.ok() || !control::StatusOf(*reply).ok() ||
+      !reply->result.is_object()) {
+    return std::nullopt;
+  }
+  const nlohmann::json& result = reply->result;
+  if (result.value("paused", false)) return ContainerStatus::kPaused;
+  if (result.value("started", false)) return ContainerStatus::kRunning;
+  return ContainerStatus::kCreated;
 }
 
 namespace {

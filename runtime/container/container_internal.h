@@ -27,6 +27,16 @@ struct LiveStatus {
 absl::StatusOr<LiveStatus> CurrentStatus(RuntimeContext& ctx, StateStore& store,
                                          const Meta& meta);
 
+// What the live supervisor of `id` says the container is: created until
+// its init was released, running, or paused while its cgroup is frozen.
+// The command that asked for a start, pause or resume saves the new status
+// after the fact, and may die first: the supervisor is the truth for a
+// live container. Stopped when it no longer listens (it is exiting);
+// nullopt when it does not answer (in time).
+std::optional<ContainerStatus> SupervisorStatus(RuntimeContext& ctx,
+                                                const StateStore& store,
+                                                absl::string_view id);
+
 // `cannot <op> container "<id>" in state <status>` (FailedPrecondition),
 // after runc's words for the case where runc has them: "cannot exec in a
 // stopped container (cannot exec in container "x" in state stopped)".

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -141,6 +142,13 @@ absl::Status Supervisor::Boot() {
                    cgroups::CgroupManager::ForContainer(host_, cgroup));
   cgroups_.emplace(std::move(manager));
   RETURN_IF_ERROR(Annotate(cgroups_->Create(), "create cgroups"));
+  // A cgroup that exists already (create refused it if it held processes)
+  // may still be frozen, left by a container paused and then lost: init
+  // would freeze in it at once, and create would wait forever.
+  absl::StatusOr<bool> frozen = cgroups_->Frozen();
+  if (frozen.ok() && *frozen) {
+    RETURN_IF_ERROR(Annotate(cgroups_->Thaw(), "thaw the existing cgroup"));
+  }
   RETURN_IF_ERROR(ApplyCgroupResources());
   // config-linux.md "Cgroup Ownership": with its own user and cgroup
   // namespaces and a read/write cgroup mount, the container's root gets
@@ -194,6 +202,14 @@ absl::Status Supervisor::SpawnInit() {
   request.exec_fd = &exe_;
   request.argv = {"runbox", "init"};
   for (std::string& arg : init.ToArgs()) request.argv.push_back(std::move(arg));
+  // init's environment is empty but for the chaos tests' fault-injection
+  // hook (runtime/cli/fault_injection.h), so role=init reaches it; init
+  // execs the container's process with process.env only.
+  for (std::string& entry : host_.Environment()) {
+    if (absl::StartsWith(entry, "RUNBOX_FAULT_PLAN=")) {
+      request.env.push_back(std::move(entry));
+    }
+  }
   const Fd stdin_fd(0, nullptr), stdout_fd(1, nullptr), stderr_fd(2, nullptr);
   request.fds = {{&stdin_fd, 0}, {&stdout_fd, 1}, {&stderr_fd, 2}};
   for (int i = 0; i < args_.preserve_fds; ++i) {
@@ -347,9 +363,11 @@ absl::Status Supervisor::Serve() {
       fds.push_back({&client.connection.fd(),
                      client.connection.WantedEvents() | PollEvents::kHup});
     }
-    ASSIGN_OR_RETURN(int ready, host_.Poll(absl::MakeSpan(fds), std::nullopt));
-    if (ready <= 0) continue;
-    if (fds[0].revents != PollEvents::kNone) RETURN_IF_ERROR(OnSignals());
+    // The container lives as long as this loop does: a failed poll or
+    // signal read (EINTR, ENOMEM) is tried again, never the end.
+    absl::StatusOr<int> ready = host_.Poll(absl::MakeSpan(fds), std::nullopt);
+    if (!ready.ok() || *ready <= 0) continue;
+    if (fds[0].revents != PollEvents::kNone) OnSignals();
     for (size_t i = 0; i + 2 < fds.size(); ++i) {
       if (fds[i + 2].revents == PollEvents::kNone) continue;
       Client& client = clients_[i];
@@ -375,18 +393,28 @@ absl::Status Supervisor::Serve() {
   return absl::OkStatus();
 }
 
-absl::Status Supervisor::OnSignals() {
-  ASSIGN_OR_RETURN(SignalInfo info, host_.ReadSignal(signals_));
-  if (info.signal != Signal::kChld) {
+void Supervisor::OnSignals() {
+  // A failed read leaves the signal pending: the next poll sees it again.
+  absl::StatusOr<SignalInfo> info = host_.ReadSignal(signals_);
+  if (!info.ok()) return;
+  if (info->signal != Signal::kChld) {
     // Forward what the engine sent us; init gets it as if sent directly.
-    (void)host_.Kill(init_, info.signal);
-    return absl::OkStatus();
+    (void)host_.Kill(init_, info->signal);
+    return;
   }
-  // SIGCHLDs coalesce: reap everything that has exited.
-  while (true) {
+  // SIGCHLDs coalesce: reap everything that has exited. The SIGCHLD is
+  // consumed, so a failed wait (EINTR) is tried again rather than leaving
+  // init's exit unnoticed; ECHILD means there is nothing left to reap.
+  constexpr int kWaitTries = 8;
+  for (int failures = 0; failures < kWaitTries;) {
     absl::StatusOr<std::optional<WaitResult>> reaped =
         host_.Wait(Pid{0}, WaitFlags::kNoHang);
-    if (!reaped.ok() || !reaped->has_value()) return absl::OkStatus();
+    if (!reaped.ok()) {
+      if (IsErrno(reaped, ECHILD)) return;
+      ++failures;
+      continue;
+    }
+    if (!reaped->has_value()) return;
     if ((*reaped)->pid == init_) OnInitExit((*reaped)->status);
   }
 }
@@ -447,7 +475,7 @@ std::optional<control::Response> Supervisor::Handle(
     case control::Op::kPing:
     case control::Op::kState:
       return control::OkResponse(
-          {{"init", init_.value}, {"started", started_}});
+          {{"init", init_.value}, {"started", started_}, {"paused", paused_}});
     case control::Op::kStart:
       return HandleStart();
     case control::Op::kSignal:
@@ -515,6 +543,7 @@ control::Response Supervisor::HandleSignal(const control::Request& request) {
 control::Response Supervisor::HandleFreeze(bool freeze) {
   absl::Status done = freeze ? cgroups_->Freeze() : cgroups_->Thaw();
   if (!done.ok()) return control::ErrorResponse(done);
+  paused_ = freeze;
   return control::OkResponse();
 }
 

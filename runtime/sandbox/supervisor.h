@@ -44,7 +44,7 @@ class Supervisor {
 
   // The serving loop and what it dispatches to.
   absl::Status Serve();
-  absl::Status OnSignals();
+  void OnSignals();
   void OnInitExit(ExitStatus status);
   // A pod sandbox's init has exited: its members go down with it.
   void StopPodMembers();
@@ -74,6 +74,7 @@ class Supervisor {
   Pid init_;
   std::optional<cgroups::CgroupManager> cgroups_;
   bool started_ = false;
+  bool paused_ = false;  // The cgroup is frozen (pause, until resume).
   std::optional<ExitStatus> init_status_;
   struct Client {
     control::ControlConnection connection;

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "hostapi/status.h"
+#include "runtime/common/io.h"
 
 namespace runbox {
 namespace {
@@ -12,8 +13,10 @@ constexpr size_t kMaxSyncMessage = 64 * 1024;
 absl::Status SendSync(Host& host, const Fd& socket, absl::string_view type,
                       absl::string_view payload) {
   std::string message = absl::StrCat(type, "\n", payload);
-  ASSIGN_OR_RETURN(size_t sent,
-                   host.SendMsg(socket, absl::MakeConstSpan(message), {}));
+  ASSIGN_OR_RETURN(size_t sent, RetryOnEintr([&] {
+                     return host.SendMsg(socket, absl::MakeConstSpan(message),
+                                         {});
+                   }));
   if (sent != message.size()) {
     return absl::InternalError(absl::StrCat("short sync message \"", type, "\""));
   }
@@ -21,8 +24,9 @@ absl::Status SendSync(Host& host, const Fd& socket, absl::string_view type,
 }
 
 absl::StatusOr<SyncMessage> ReceiveSync(Host& host, const Fd& socket) {
-  ASSIGN_OR_RETURN(ReceivedMessage received,
-                   host.RecvMsg(socket, kMaxSyncMessage, 0));
+  ASSIGN_OR_RETURN(ReceivedMessage received, RetryOnEintr([&] {
+                     return host.RecvMsg(socket, kMaxSyncMessage, 0);
+                   }));
   if (received.bytes.empty()) return SyncMessage{"eof", ""};
   SyncMessage message;
   size_t newline = received.bytes.find('\n');

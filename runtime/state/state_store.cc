@@ -297,12 +297,31 @@ absl::StatusOr<std::string> StateStore::Resolve(
 }
 
 absl::Status StateStore::Destroy(absl::string_view id, DestroyMode mode) {
+  return DestroyMatching(id, mode, std::nullopt);
+}
+
+absl::Status StateStore::DestroyIncarnation(const ContainerLock& lock,
+                                            DestroyMode mode) {
+  return DestroyMatching(lock.id(), mode,
+                         std::make_pair(lock.dev(), lock.ino()));
+}
+
+absl::Status StateStore::DestroyMatching(
+    absl::string_view id, DestroyMode mode,
+    std::optional<std::pair<uint64_t, uint64_t>> dev_ino) {
   RETURN_IF_ERROR(ValidateContainerId(id));
   const std::string context = absl::StrCat("delete container ", Quoted(id));
   absl::StatusOr<std::pair<RootLock, ContainerLock>> locks =
       LockRootAndContainer(id);
-  absl::Status s =
-      locks.ok() ? DestroyLocked(locks->first, locks->second) : locks.status();
+  absl::Status s;
+  if (!locks.ok()) {
+    s = locks.status();
+  } else if (dev_ino && *dev_ino != std::make_pair(locks->second.dev(),
+                                                   locks->second.ino())) {
+    s = ContainerNotFoundError(id);  // Ours went; this is another one.
+  } else {
+    s = DestroyLocked(locks->first, locks->second);
+  }
   if (s.code() == absl::StatusCode::kNotFound) {
     return mode == DestroyMode::kForce ? absl::OkStatus() : s;
   }

@@ -7,6 +7,7 @@
 #define RUNBOX_RUNTIME_STATE_STATE_STORE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -115,6 +116,13 @@ class StateStore {
   // not write and no meta.json (runc's, say) is not ours: left alone,
   // reported as missing.
   absl::Status Destroy(absl::string_view id, DestroyMode mode);
+  // Destroy of one incarnation only: the directory `lock` held (its device
+  // and inode; the caller has released it, as the lock order demands, root
+  // before container). Should that directory be gone by the time both
+  // locks are held, and a new container of the same ID be there (a
+  // concurrent delete, then create), that one is left alone: as for a
+  // missing container, NotFound, or OK with kForce.
+  absl::Status DestroyIncarnation(const ContainerLock& lock, DestroyMode mode);
 
   // Both locks for a teardown, root first, never waiting for the container
   // lock while the root lock is held: when the container lock is busy, the
@@ -131,6 +139,11 @@ class StateStore {
 
  private:
   StateStore(Host& host, StateLayout layout, Fd root);
+
+  // Destroy, of the directory with that device and inode only, if given.
+  absl::Status DestroyMatching(
+      absl::string_view id, DestroyMode mode,
+      std::optional<std::pair<uint64_t, uint64_t>> dev_ino);
 
   // Removes the container's files (meta.json first), then its directory,
   // then fsyncs the root. Keeps going past failures, reports them all.

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "hostapi/status.h"
+#include "runtime/common/io.h"
 #include "runtime/sandbox/control/frame.h"
 #include "runtime/sandbox/control/frame_io.h"
 #include "runtime/sandbox/control/socket_path.h"
@@ -57,6 +58,10 @@ absl::StatusOr<Response> Call(Host& host, const Fd& conn,
   if (!sent.ok() && !IsErrno(sent, EPIPE) && !IsErrno(sent, ECONNRESET)) {
     return Annotate(sent, absl::StrCat(context, ": send request"));
   }
+  // Should the connection still be up after all (the send failed for
+  // another reason, with part of the frame out), the supervisor must not
+  // wait for the rest of it while we wait for its reply: end our side.
+  if (!sent.ok()) (void)host.Shutdown(conn, ShutdownHow::kWrite);
 
   FrameDecoder decoder;
   std::vector<Fd> fds_in;
@@ -65,7 +70,8 @@ absl::StatusOr<Response> Call(Host& host, const Fd& conn,
       absl::Duration left =
           std::max(absl::ZeroDuration(), *deadline - host.MonotonicNow());
       PollFd poll_fd{.fd = &conn, .events = PollEvents::kIn};
-      absl::StatusOr<int> ready = host.Poll(absl::MakeSpan(&poll_fd, 1), left);
+      absl::StatusOr<int> ready = RetryOnEintr(
+          [&] { return host.Poll(absl::MakeSpan(&poll_fd, 1), left); });
       if (!ready.ok()) return Annotate(ready.status(), context);
       if (*ready == 0) {
         return absl::DeadlineExceededError(

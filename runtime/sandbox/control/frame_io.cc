@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "hostapi/status.h"
+#include "runtime/common/io.h"
 
 namespace runbox::control {
 
@@ -21,9 +22,11 @@ absl::Status SendFrame(Host& host, const Fd& conn, absl::string_view payload,
   absl::string_view rest = frame;
   bool first = true;
   while (!rest.empty()) {
-    ASSIGN_OR_RETURN(size_t n,
-                     host.SendMsg(conn, absl::Span<const char>(rest),
-                                  first ? fds : absl::Span<const Fd* const>()));
+    ASSIGN_OR_RETURN(size_t n, RetryOnEintr([&] {
+                       return host.SendMsg(
+                           conn, absl::Span<const char>(rest),
+                           first ? fds : absl::Span<const Fd* const>());
+                     }));
     // A stream send of a non-empty buffer returns at least one byte or an
     // error; guard against a host that breaks that rather than spinning.
     if (n == 0) return ErrnoError(EIO, "sendmsg: sent no bytes");
@@ -35,8 +38,10 @@ absl::Status SendFrame(Host& host, const Fd& conn, absl::string_view payload,
 
 absl::StatusOr<bool> ReceiveChunk(Host& host, const Fd& conn,
                                   FrameDecoder& decoder, std::vector<Fd>& fds) {
-  ASSIGN_OR_RETURN(ReceivedMessage msg,
-                   host.RecvMsg(conn, kReceiveChunkBytes, kMaxFrameFds));
+  ASSIGN_OR_RETURN(ReceivedMessage msg, RetryOnEintr([&] {
+                     return host.RecvMsg(conn, kReceiveChunkBytes,
+                                         kMaxFrameFds);
+                   }));
   if (msg.bytes.empty() && msg.fds.empty()) return false;
   if (msg.fds_truncated || fds.size() + msg.fds.size() > kMaxFrameFds) {
     return absl::InvalidArgumentError(absl::StrCat(
