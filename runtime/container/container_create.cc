@@ -216,6 +216,7 @@ absl::Status Create(RuntimeContext& ctx, const CreateRequest& request) {
     meta.bundle = bundle;
     meta.created = host.RealNow();
     meta.owner = host.GetUid();
+    ASSIGN_OR_RETURN(meta.creator, host.GetProcessIdentity(host.GetPid()));
     meta.annotations = loaded.config.annotations;
     meta.no_new_keyring = request.no_new_keyring;
     // config.md "Linux process": logged and left out, never a failure.

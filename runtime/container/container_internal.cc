@@ -22,24 +22,6 @@ absl::StatusOr<StateStore> OpenStore(RuntimeContext& ctx) {
   return StateStore::Open(ctx.host, StateLayout(ctx.root));
 }
 
-namespace {
-
-// Whether a create holds the container's lock: a probe with a description
-// of its own, shared and without waiting. A caller that holds the lock
-// itself sees a live creator (its own lock conflicts): it is mid-operation
-// on the container and "creating" is the safe answer.
-bool CreatorAlive(RuntimeContext& ctx, const Fd& dir) {
-  absl::StatusOr<Fd> probe =
-      ctx.host.OpenAt(dir, ".", {.flags = OpenFlags::kDirectory});
-  if (!probe.ok()) return true;
-  const absl::Status locked =
-      ctx.host.Flock(*probe, LockOp::kShared, LockWait::kTry);
-  (void)ctx.host.Close(*std::move(probe));
-  return !locked.ok();
-}
-
-}  // namespace
-
 absl::StatusOr<LiveStatus> CurrentStatus(RuntimeContext& ctx, StateStore& store,
                                          const Meta& meta) {
   LiveStatus live{meta.status, std::nullopt};
@@ -55,11 +37,14 @@ absl::StatusOr<LiveStatus> CurrentStatus(RuntimeContext& ctx, StateStore& store,
     return live;
   }
   if (!meta.supervisor) {
-    // Creating and no supervisor yet: a create still at work holds the
-    // container lock; one that died before it spawned anything does not
-    // (its lock died with it), and is stopped for good.
-    if (meta.status == ContainerStatus::kCreating && !CreatorAlive(ctx, *dir)) {
-      live.status = ContainerStatus::kStopped;
+    // Creating and no supervisor yet: a create still at work, or one that
+    // died before it spawned anything, stopped for good.
+    if (meta.status == ContainerStatus::kCreating) {
+      bool at_work = false;
+      if (meta.creator) {
+        ASSIGN_OR_RETURN(at_work, IsAlive(ctx.host, *meta.creator));
+      }
+      if (!at_work) live.status = ContainerStatus::kStopped;
     }
     return live;
   }
@@ -72,6 +57,11 @@ absl::StatusOr<LiveStatus> CurrentStatus(RuntimeContext& ctx, StateStore& store,
       meta.status == ContainerStatus::kRunning ||
       meta.status == ContainerStatus::kPaused) {
     live.status = SupervisorStatus(ctx, store, meta.id).value_or(meta.status);
+    // On its way out because init exited: its record, written before it
+    // stopped serving, may be newer than our first look.
+    if (live.status == ContainerStatus::kStopped) {
+      ASSIGN_OR_RETURN(live.exit, ReadExitRecord(ctx.host, *dir));
+    }
   }
   return live;
 }

@@ -28,6 +28,7 @@ constexpr char kBundle[] = "bundle";
 constexpr char kCreated[] = "created";
 constexpr char kOwner[] = "owner";
 constexpr char kSupervisor[] = "supervisor";
+constexpr char kCreator[] = "creator";
 constexpr char kInit[] = "init";
 constexpr char kAnnotations[] = "annotations";
 constexpr char kConfigDigest[] = "config_digest";
@@ -192,6 +193,9 @@ absl::StatusOr<Meta> ParseMetaJson(const Json& doc) {
   if (const Json* f = Find(doc, kSupervisor)) {
     ASSIGN_OR_RETURN(meta.supervisor, GetIdentity(*f, kSupervisor));
   }
+  if (const Json* f = Find(doc, kCreator)) {
+    ASSIGN_OR_RETURN(meta.creator, GetIdentity(*f, kCreator));
+  }
   if (const Json* f = Find(doc, kInit)) {
     ASSIGN_OR_RETURN(meta.init, GetIdentity(*f, kInit));
   }
@@ -291,6 +295,7 @@ std::string SerializeMeta(const Meta& meta) {
   j[kOwner] = meta.owner;
   if (meta.supervisor.has_value())
     j[kSupervisor] = IdentityJson(*meta.supervisor);
+  if (meta.creator.has_value()) j[kCreator] = IdentityJson(*meta.creator);
   if (meta.init.has_value()) j[kInit] = IdentityJson(*meta.init);
   if (!meta.annotations.empty()) {
     nlohmann::ordered_json a = nlohmann::ordered_json::object();

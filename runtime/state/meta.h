@@ -49,6 +49,10 @@ struct Meta {
   // The sandbox supervisor (pid as seen from the host, which is also the
   // pid of --pid-file and `state`), once it is spawned.
   std::optional<ProcessIdentity> supervisor;
+  // The `runbox create` (or `run`) process that made the record, while the
+  // status is creating: alive, the create is at work; dead with no
+  // supervisor recorded, it died before spawning anything (stopped).
+  std::optional<ProcessIdentity> creator;
   // The container's init, as seen from the host, once it exists.
   std::optional<ProcessIdentity> init;
   // OCI annotations from config.json (reported by `state`).
