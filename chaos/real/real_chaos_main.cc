@@ -826,7 +826,9 @@ void Campaign::StormRound(int index) {
         absl::StrCat("round ", round, ":\n    ", absl::StrJoin(all, "\n    ")));
     for (const Result& r : results) {
       const std::string& verb = r.args[2];
-      const std::string& id = r.args.back();
+      // The container ID follows the verb ("exec ID /bin/true"), or ends
+      // the command ("create --bundle B ID").
+      const std::string& id = verb == "exec" ? r.args[3] : r.args.back();
       if (r.hung && verb == "exec" && StatusOf(id) == "paused") {
         // A pause that lands while exec starts its process freezes that
         // process too: a foreground exec then waits for it until resume,
