@@ -122,22 +122,26 @@ TEST(StormTest, DoctoredFailureOfAStateIsCaught) {
 
 TEST(StormTest, ChangedExitStatusIsCaught) {
   // Each client, after each op, rewrites every exit record it finds but the
-  // first time (as a runtime that overwrote it would): the next reader sees
-  // it change. The
-  // first fault-free seed in which a client finds one is used.
+  // first time it finds that container's (as a runtime that overwrote it
+  // would): the next reader sees it change. The first fault-free seed in
+  // which a client finds one is used.
   for (uint64_t seed = 1; seed < 300; ++seed) {
     StormOptions options = StormOptionsForSeed(seed);
     if (options.errno_probability != 0) continue;
     int rewrites = 0;
-    std::map<std::string, int> found;  // The first time, it is read as is.
+    // Per incarnation (directory inode): the first time, it is read as is.
+    std::map<uint64_t, int> found;
     const std::vector<std::string> ids = options.ids;
     options.after_each_op = [&rewrites, &found, ids](Host& host, int client) {
       for (const std::string& id : ids) {
         const std::string path =
             absl::StrCat(kStateRoot, "/", id, "/exit-status");
+        absl::StatusOr<FileStat> dir =
+            host.StatAt(Fd::Cwd(), absl::StrCat(kStateRoot, "/", id),
+                        FollowSymlinks::kNoFollow);
         absl::StatusOr<Fd> fd =
             host.OpenAt(Fd::Cwd(), path, {.flags = OpenFlags::kWriteOnly});
-        if (!fd.ok() || ++found[path] == 1) continue;
+        if (!dir.ok() || !fd.ok() || ++found[dir->ino] == 1) continue;
         const std::string text =
             absl::StrCat("doctored by ", client, " #", ++rewrites);
         (void)host.Ftruncate(*fd, 0);

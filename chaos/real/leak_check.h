@@ -52,7 +52,7 @@ Snapshot TakeSnapshot(Host& host, const SnapshotOptions& options);
 //   "cgroup /sys/fs/cgroup/memory/runbox/x left behind"
 //   "mount /a/b (tmpfs tmpfs) left behind"
 //   "process 123 (runbox supervise x) left behind"
-//   "file /work/state/x/meta.json left behind"
+//   "file /tmp/chaos-work/state/x/meta.json left behind"
 // Sorted by kind, then name.
 std::vector<std::string> Diff(const Snapshot& before, const Snapshot& after);
 
